@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { BookingsModule } from './bookings/bookings.module.js';
+import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { StrictValidationPipe } from './common/strict-validation.pipe.js';
+import { validateEnvironment } from './config/environment.js';
+import { DatabaseModule } from './database/database.module.js';
+import { EventsModule } from './events/events.module.js';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
+    DatabaseModule,
+    EventsModule,
+    BookingsModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useClass: StrictValidationPipe },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,15 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ParseIdPipe } from '../common/parse-id.pipe.js';
+import { mapBooking, type BookingResponse } from './booking.mapper.js';
+import { BookingsService } from './bookings.service.js';
+import { CreateBookingDto } from './dto/create-booking.dto.js';
+
+@Controller()
+export class BookingsController {
+  constructor(private readonly bookings: BookingsService) {}
+
+  @Post('events/:id/book')
+  async book(@Param('id', ParseIdPipe) eventId: number, @Body() dto: CreateBookingDto): Promise<BookingResponse> {
+    return mapBooking(await this.bookings.book(eventId, dto));
+  }
+}

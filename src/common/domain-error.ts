@@ -1,0 +1,68 @@
+import { ErrorCode } from './error-code.js';
+
+/** An expected failure of a business rule; the exception filter turns it into a 4xx/503 answer. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    /** What the client is told: one sentence, or one per invalid field. */
+    readonly details: string | string[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(Array.isArray(details) ? details.join('; ') : details);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationFailedError extends DomainError {
+  constructor(messages: string[]) {
+    super(ErrorCode.ValidationFailed, messages);
+  }
+}
+
+export class EventNotFoundError extends DomainError {
+  constructor(eventId: number) {
+    super(ErrorCode.EventNotFound, `Event ${eventId} does not exist.`);
+  }
+}
+
+export class EventInPastError extends DomainError {
+  constructor(eventId: number) {
+    super(ErrorCode.EventInPast, `Event ${eventId} has already taken place; it can no longer be booked.`);
+  }
+}
+
+export class TicketCategoryNotFoundError extends DomainError {
+  constructor(eventId: number, categoryName: string) {
+    super(
+      ErrorCode.TicketCategoryNotFound,
+      `Event ${eventId} has no ticket category named "${categoryName}".`,
+    );
+  }
+}
+
+export class SoldOutError extends DomainError {
+  constructor(categoryName: string) {
+    super(ErrorCode.SoldOut, `Ticket category "${categoryName}" is sold out.`);
+  }
+}
+
+export class InsufficientSeatsError extends DomainError {
+  constructor(categoryName: string, requested: number, available: number) {
+    super(
+      ErrorCode.InsufficientSeats,
+      `Only ${available} seat${available === 1 ? '' : 's'} left in "${categoryName}"; ${requested} requested.`,
+    );
+  }
+}
+
+export const BUSY_RETRY_AFTER_SECONDS = 1;
+
+export class BusyTryAgainError extends DomainError {
+  constructor() {
+    super(
+      ErrorCode.BusyTryAgain,
+      'The ticket category is busy with other bookings; please try again in a moment.',
+      { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
+    );
+  }
+}

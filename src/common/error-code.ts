@@ -1,0 +1,46 @@
+/** Stable, machine-readable error codes: clients branch on these, so never rename one. */
+export enum ErrorCode {
+  ValidationFailed = 'VALIDATION_FAILED',
+  MalformedJson = 'MALFORMED_JSON',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  NotFound = 'NOT_FOUND',
+  EventNotFound = 'EVENT_NOT_FOUND',
+  EventInPast = 'EVENT_IN_PAST',
+  TicketCategoryNotFound = 'TICKET_CATEGORY_NOT_FOUND',
+  SoldOut = 'SOLD_OUT',
+  InsufficientSeats = 'INSUFFICIENT_SEATS',
+  BusyTryAgain = 'BUSY_TRY_AGAIN',
+  InternalError = 'INTERNAL_ERROR',
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.ValidationFailed:
+    case ErrorCode.MalformedJson:
+      return 400;
+    case ErrorCode.NotFound:
+    case ErrorCode.EventNotFound:
+      return 404;
+    case ErrorCode.EventInPast:
+    case ErrorCode.SoldOut:
+    case ErrorCode.InsufficientSeats:
+      return 409;
+    case ErrorCode.PayloadTooLarge:
+      return 413;
+    case ErrorCode.UnsupportedMediaType:
+      return 415;
+    case ErrorCode.TicketCategoryNotFound:
+      return 422;
+    case ErrorCode.InternalError:
+      return 500;
+    case ErrorCode.BusyTryAgain:
+      return 503;
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+function assertUnreachable(value: never): never {
+  throw new Error(`Unhandled error code: ${String(value)}`);
+}

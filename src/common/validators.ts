@@ -1,0 +1,95 @@
+import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+
+type Check = (value: unknown, args: ValidationArguments) => boolean;
+
+function rule(name: string, check: Check, message: (args: ValidationArguments) => string) {
+  return (options?: ValidationOptions): PropertyDecorator =>
+    (target, propertyName) =>
+      registerDecorator({
+        name,
+        target: target.constructor,
+        propertyName: String(propertyName),
+        options: { message, ...options },
+        validator: { validate: check },
+      });
+}
+
+/** ISO 8601 date-time that names its zone: without one the instant would be ambiguous. */
+const ZONED_ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+export function parseZonedIsoDate(value: unknown): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = ZONED_ISO_DATE_TIME.exec(value);
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second = '0', zoneHour = '0', zoneMinute = '0'] = match;
+  const calendarDay = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  const isRealDay =
+    calendarDay.getUTCFullYear() === Number(year) &&
+    calendarDay.getUTCMonth() === Number(month) - 1 &&
+    calendarDay.getUTCDate() === Number(day);
+  const inRange =
+    Number(hour) <= 23 && Number(minute) <= 59 && Number(second) <= 59 && Number(zoneHour) <= 23 && Number(zoneMinute) <= 59;
+  if (!isRealDay || !inRange) return undefined;
+  const parsed = new Date(value);
+  return Number.isNaN(parsed.getTime()) ? undefined : parsed;
+}
+
+export const IsZonedIsoDateTime = rule(
+  'isZonedIsoDateTime',
+  (value) => parseZonedIsoDate(value) !== undefined,
+  ({ property }) =>
+    `${property} must be an ISO 8601 date-time with a time zone, e.g. 2027-06-15T18:00:00Z or 2027-06-15T20:00:00+02:00`,
+);
+
+export const IsInTheFuture = rule(
+  'isInTheFuture',
+  (value) => {
+    const date = parseZonedIsoDate(value);
+    return date === undefined || date.getTime() > Date.now();
+  },
+  ({ property }) => `${property} must be in the future`,
+);
+
+export const IsNotBlank = rule(
+  'isNotBlank',
+  (value) => typeof value !== 'string' || value.trim().length > 0,
+  ({ property }) => `${property} must not be blank`,
+);
+
+export const MAX_PRICE = 1_000_000;
+
+/** A JSON number from 0 to 1,000,000 with at most two decimals (whole cents). */
+export const IsPrice = rule(
+  'isPrice',
+  (value) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_PRICE) return false;
+    const cents = value * 100;
+    return Math.abs(cents - Math.round(cents)) < 1e-6;
+  },
+  ({ property }) => `${property} must be a number from 0 to ${MAX_PRICE.toLocaleString('en')} with at most 2 decimals`,
+);
+
+/** Compares with a sibling property; a missing or invalid sibling is reported by its own rules. */
+export const IsNotGreaterThanProperty = (sibling: string, options?: ValidationOptions) =>
+  rule(
+    'isNotGreaterThanProperty',
+    (value, args) => {
+      const limit = (args.object as Record<string, unknown>)[sibling];
+      return typeof value !== 'number' || typeof limit !== 'number' || value <= limit;
+    },
+    ({ property }) => `${property} must not be greater than ${sibling}`,
+  )(options);
+
+export const HasUniqueNamesIgnoringCase = rule(
+  'hasUniqueNamesIgnoringCase',
+  (value) => {
+    if (!Array.isArray(value)) return true;
+    const names = value
+      .map((item: unknown) => (item as { name?: unknown } | null)?.name)
+      .filter((name): name is string => typeof name === 'string')
+      .map((name) => name.toLowerCase());
+    return new Set(names).size === names.length;
+  },
+  ({ property }) => `${property} must have unique names (compared case-insensitively)`,
+);

@@ -1,0 +1,36 @@
+import { ConfigurationError, validateEnvironment } from './environment.js';
+
+describe('validateEnvironment', () => {
+  it('defaults to port 3000 on all interfaces with an embedded SQLite file under data/', () => {
+    expect(validateEnvironment({})).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      DATABASE_URL: { kind: 'sqlite', path: 'data/ticketing.sqlite' },
+    });
+  });
+
+  it('reads sqlite:// and mysql:// URLs', () => {
+    expect(validateEnvironment({ DATABASE_URL: 'sqlite:///tmp/x.sqlite' }).DATABASE_URL).toEqual({ kind: 'sqlite', path: '/tmp/x.sqlite' });
+    expect(validateEnvironment({ DATABASE_URL: 'mysql://app:s%40cret@db:3307/tickets' }).DATABASE_URL).toEqual({
+      kind: 'mysql',
+      host: 'db',
+      port: 3307,
+      username: 'app',
+      password: 's@cret',
+      database: 'tickets',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'Invalid configuration: PORT must be an integer from 0 to 65535 (got "abc")'],
+    [{ PORT: '70000' }, 'PORT must be an integer'],
+    [{ DATABASE_URL: 'postgres://localhost/x' }, 'DATABASE_URL has an unsupported scheme "postgres"'],
+    [{ DATABASE_URL: 'mysql://localhost' }, 'DATABASE_URL must be mysql://USER:PASS@HOST:PORT/DB'],
+    [{ DATABASE_URL: 'sqlite://' }, 'DATABASE_URL must name a file'],
+    [{ DATABASE_URL: 'nonsense' }, 'DATABASE_URL must be sqlite://PATH or mysql://'],
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE must be an integer from 1'],
+  ])('rejects %j with one line naming the variable', (env, message) => {
+    expect(() => validateEnvironment(env)).toThrow(ConfigurationError);
+    expect(() => validateEnvironment(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,108 @@
+export type DatabaseUrl =
+  | { kind: 'sqlite'; path: string }
+  | {
+      kind: 'mysql';
+      host: string;
+      port: number;
+      username: string;
+      password: string;
+      database: string;
+    };
+
+export interface Environment {
+  PORT: number;
+  HOST: string;
+  DATABASE_URL: DatabaseUrl;
+  DATABASE_POOL_SIZE: number;
+  LOCK_WAIT_TIMEOUT_SECONDS: number;
+}
+
+export const DEFAULT_SQLITE_PATH = 'data/ticketing.sqlite';
+
+/** Raised for a bad environment; its message is the one line printed before exiting. */
+export class ConfigurationError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+type RawEnvironment = Record<string, string | undefined>;
+
+function readInteger(
+  env: RawEnvironment,
+  variable: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const text = raw.trim();
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new ConfigurationError(
+      variable,
+      `must be an integer from ${min} to ${max} (got "${raw}")`,
+    );
+  }
+  return value;
+}
+
+function readString(env: RawEnvironment, variable: string, fallback: string): string {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  return raw.trim();
+}
+
+export function parseDatabaseUrl(raw: string | undefined): DatabaseUrl {
+  if (raw === undefined || raw.trim() === '') {
+    return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
+  }
+  const text = raw.trim();
+  if (text.startsWith('sqlite://')) {
+    const path = text.slice('sqlite://'.length);
+    if (path === '') {
+      throw new ConfigurationError('DATABASE_URL', 'must name a file after sqlite:// (e.g. sqlite://data/app.sqlite)');
+    }
+    return { kind: 'sqlite', path };
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigurationError(
+      'DATABASE_URL',
+      'must be sqlite://PATH or mysql://USER:PASS@HOST:PORT/DB',
+    );
+  }
+  if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
+    throw new ConfigurationError(
+      'DATABASE_URL',
+      `has an unsupported scheme "${url.protocol.replace(/:$/, '')}" (use sqlite:// or mysql://)`,
+    );
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (url.hostname === '' || database === '' || database.includes('/')) {
+    throw new ConfigurationError('DATABASE_URL', 'must be mysql://USER:PASS@HOST:PORT/DB with a host and a database name');
+  }
+  return {
+    kind: 'mysql',
+    host: url.hostname,
+    port: url.port === '' ? 3306 : Number(url.port),
+    username: decodeURIComponent(url.username) || 'root',
+    password: decodeURIComponent(url.password),
+    database,
+  };
+}
+
+/** Validates the process environment once at boot; used as ConfigModule's `validate`. */
+export function validateEnvironment(env: RawEnvironment): Environment {
+  return {
+    PORT: readInteger(env, 'PORT', 3000, 0, 65535),
+    HOST: readString(env, 'HOST', '0.0.0.0'),
+    DATABASE_URL: parseDatabaseUrl(env.DATABASE_URL),
+    DATABASE_POOL_SIZE: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    LOCK_WAIT_TIMEOUT_SECONDS: readInteger(env, 'LOCK_WAIT_TIMEOUT_SECONDS', 5, 1, 3600),
+  };
+}

@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { Booking } from '../bookings/booking.entity.js';
+import type { DatabaseUrl } from '../config/environment.js';
+import { Event } from '../events/event.entity.js';
+import { TicketCategory } from '../events/ticket-category.entity.js';
+import { migrations } from './migrations/index.js';
+
+export const entities = [Event, TicketCategory, Booking];
+
+export interface DatabaseSettings {
+  url: DatabaseUrl;
+  poolSize: number;
+}
+
+/** One place that turns DATABASE_URL into TypeORM options, shared by the app and the migration CLI. */
+export function dataSourceOptions({ url, poolSize }: DatabaseSettings): DataSourceOptions {
+  const common = { entities, migrations, synchronize: false } as const;
+  if (url.kind === 'sqlite') {
+    if (url.path !== ':memory:') mkdirSync(dirname(url.path), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: url.path,
+      // WAL lets readers proceed while the single writer commits.
+      enableWAL: true,
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    host: url.host,
+    port: url.port,
+    username: url.username,
+    password: url.password,
+    database: url.database,
+    charset: 'utf8mb4',
+    // Dates travel as UTC both ways, whatever the server's or the host's zone.
+    timezone: 'Z',
+    poolSize,
+  };
+}

@@ -1,0 +1,4 @@
+import { CreateEventsAndBookings1764403200000 } from './1764403200000-create-events-and-bookings.js';
+
+/** Listed explicitly (not globbed) so the same list works from src/ under tests and from dist/. */
+export const migrations = [CreateEventsAndBookings1764403200000];

@@ -1,0 +1,63 @@
+import { jest } from '@jest/globals';
+import type { ConfigService } from '@nestjs/config';
+import { QueryFailedError, type DataSource } from 'typeorm';
+import { ErrorCode } from '../common/error-code.js';
+import type { Environment } from '../config/environment.js';
+import { TransactionRunner } from './transaction-runner.js';
+
+function mysqlError(code: string): QueryFailedError {
+  return new QueryFailedError('SELECT …', [], Object.assign(new Error(code), { code }));
+}
+
+function runnerFailingWith(failures: Error[], type: 'mysql' | 'better-sqlite3' = 'mysql') {
+  const queue = [...failures];
+  const transaction = jest.fn(async (work: (manager: unknown) => Promise<unknown>) => {
+    const failure = queue.shift();
+    if (failure) throw failure;
+    return work({ queryRunner: undefined, query: jest.fn() });
+  });
+  const dataSource = { options: { type }, transaction } as unknown as DataSource;
+  const config = { get: () => 5 } as unknown as ConfigService<Environment, true>;
+  return { runner: new TransactionRunner(dataSource, config), transaction };
+}
+
+describe('TransactionRunner', () => {
+  it('retries a deadlocked transaction and returns its result', async () => {
+    const { runner, transaction } = runnerFailingWith([mysqlError('ER_LOCK_DEADLOCK'), mysqlError('ER_LOCK_DEADLOCK')]);
+    await expect(runner.run(async () => 'booked')).resolves.toBe('booked');
+    expect(transaction).toHaveBeenCalledTimes(3);
+  });
+
+  it('gives up after a bounded number of deadlocks with BUSY_TRY_AGAIN', async () => {
+    const { runner, transaction } = runnerFailingWith(Array.from({ length: 10 }, () => mysqlError('ER_LOCK_DEADLOCK')));
+    await expect(runner.run(async () => 'booked')).rejects.toMatchObject({ code: ErrorCode.BusyTryAgain });
+    expect(transaction).toHaveBeenCalledTimes(4);
+  });
+
+  it('answers a lock wait timeout with BUSY_TRY_AGAIN at once: the buyer has already waited', async () => {
+    const { runner, transaction } = runnerFailingWith([mysqlError('ER_LOCK_WAIT_TIMEOUT')]);
+    await expect(runner.run(async () => 'booked')).rejects.toMatchObject({ code: ErrorCode.BusyTryAgain });
+    expect(transaction).toHaveBeenCalledTimes(1);
+  });
+
+  it('passes other failures through untouched', async () => {
+    const failure = mysqlError('ER_NO_SUCH_TABLE');
+    const { runner } = runnerFailingWith([failure]);
+    await expect(runner.run(async () => 'booked')).rejects.toBe(failure);
+  });
+
+  it('runs SQLite write transactions one after another', async () => {
+    const { runner } = runnerFailingWith([], 'better-sqlite3');
+    const order: string[] = [];
+    const slow = runner.run(async () => {
+      order.push('first starts');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push('first ends');
+    });
+    const fast = runner.run(async () => {
+      order.push('second runs');
+    });
+    await Promise.all([slow, fast]);
+    expect(order).toEqual(['first starts', 'first ends', 'second runs']);
+  });
+});

@@ -1,0 +1,88 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { BusyTryAgainError } from '../common/domain-error.js';
+import type { Environment } from '../config/environment.js';
+
+const MAX_DEADLOCK_RETRIES = 3;
+const MYSQL_DEADLOCK = 'ER_LOCK_DEADLOCK';
+const MYSQL_LOCK_WAIT_TIMEOUT = 'ER_LOCK_WAIT_TIMEOUT';
+
+export type LockMode = 'pessimistic_write' | undefined;
+
+/**
+ * Runs write transactions the same way on both databases.
+ * MySQL: row locks taken inside the work; deadlocks are retried a few times, a lock wait that
+ * times out becomes a retryable 503. SQLite: TypeORM's single connection cannot interleave
+ * transactions and has no FOR UPDATE, so write transactions run strictly one after another.
+ */
+@Injectable()
+export class TransactionRunner {
+  private readonly logger = new Logger(TransactionRunner.name);
+  private readonly isSqlite: boolean;
+  private readonly lockWaitTimeoutSeconds: number;
+  private readonly connectionsWithLockTimeout = new WeakSet<object>();
+  private sqliteTail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    config: ConfigService<Environment, true>,
+  ) {
+    this.isSqlite = dataSource.options.type === 'better-sqlite3';
+    this.lockWaitTimeoutSeconds = config.get('LOCK_WAIT_TIMEOUT_SECONDS', { infer: true });
+  }
+
+  /** The lock to put on rows read for update: none where the whole transaction is already exclusive. */
+  get writeLock(): LockMode {
+    return this.isSqlite ? undefined : 'pessimistic_write';
+  }
+
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.isSqlite ? this.runSerialised(work) : this.runWithRetries(work);
+  }
+
+  private runSerialised<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const result = this.sqliteTail.then(() => this.dataSource.transaction(work));
+    this.sqliteTail = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runWithRetries<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(async (manager) => {
+          await this.applyLockWaitTimeout(manager);
+          return work(manager);
+        });
+      } catch (error) {
+        const code = mysqlErrorCode(error);
+        if (code === MYSQL_DEADLOCK && attempt < MAX_DEADLOCK_RETRIES) {
+          this.logger.warn(`Deadlock, retrying (attempt ${attempt + 1} of ${MAX_DEADLOCK_RETRIES})`);
+          await sleep(5 + Math.random() * 20 * (attempt + 1));
+          continue;
+        }
+        if (code === MYSQL_DEADLOCK || code === MYSQL_LOCK_WAIT_TIMEOUT) throw new BusyTryAgainError();
+        throw error;
+      }
+    }
+  }
+
+  /** Once per pooled connection: the server default (50 s) would hold a buyer far too long. */
+  private async applyLockWaitTimeout(manager: EntityManager): Promise<void> {
+    const connection = (manager.queryRunner as { databaseConnection?: object } | undefined)
+      ?.databaseConnection;
+    if (!connection || this.connectionsWithLockTimeout.has(connection)) return;
+    await manager.query(`SET SESSION innodb_lock_wait_timeout = ${this.lockWaitTimeoutSeconds}`);
+    this.connectionsWithLockTimeout.add(connection);
+  }
+}
+
+function mysqlErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof QueryFailedError)) return undefined;
+  const code = (error.driverError as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}

@@ -1,0 +1,45 @@
+import {
+  Column,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+  type Relation,
+} from 'typeorm';
+import { centsColumnTransformer } from '../common/money.js';
+import { Event } from './event.entity.js';
+
+@Entity({ name: 'ticket_categories' })
+@Unique('uq_ticket_categories_event_name', ['eventId', 'nameKey'])
+export class TicketCategory {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ name: 'event_id', type: 'integer' })
+  eventId!: number;
+
+  @ManyToOne(() => Event, (event) => event.ticketCategories, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'event_id' })
+  event!: Relation<Event>;
+
+  @Column({ type: 'varchar', length: 100 })
+  name!: string;
+
+  /** Lower-cased name: category names are unique within an event regardless of case. */
+  @Column({ name: 'name_key', type: 'varchar', length: 100 })
+  nameKey!: string;
+
+  @Column({ name: 'price', type: 'decimal', precision: 10, scale: 2, transformer: centsColumnTransformer })
+  priceCents!: number;
+
+  @Column({ name: 'seats_limit', type: 'integer' })
+  seatsLimit!: number;
+
+  @Column({ name: 'seats_sold', type: 'integer' })
+  seatsSold!: number;
+}
+
+export function categoryNameKey(name: string): string {
+  return name.toLowerCase();
+}

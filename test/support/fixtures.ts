@@ -1,0 +1,83 @@
+import type { DataSource } from 'typeorm';
+import { Event } from '../../src/events/event.entity.js';
+import { TicketCategory } from '../../src/events/ticket-category.entity.js';
+import type { TestApp } from './test-app.js';
+
+export function inDays(days: number): string {
+  return new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString();
+}
+
+export interface CategoryInput {
+  name: string;
+  price: number;
+  seats_limit: number;
+  seats_sold?: number;
+}
+
+export function eventBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'Music Concert',
+    venue: 'Stadium A',
+    date: inDays(30),
+    details: 'A great music concert.',
+    ticket_categories: [
+      { name: 'General', price: 50, seats_limit: 100 },
+      { name: 'VIP', price: 150, seats_limit: 50 },
+    ],
+    ...overrides,
+  };
+}
+
+export async function createEvent(
+  testApp: TestApp,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: number; [key: string]: unknown }> {
+  const response = await testApp.http().post('/events').send(eventBody(overrides));
+  if (response.status !== 201) throw new Error(`Could not create event: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as { id: number };
+}
+
+/** The API refuses past dates, so a past event is written straight into the test database. */
+export async function insertPastEvent(dataSource: DataSource, categoryName = 'General'): Promise<number> {
+  const past = new Date(Date.now() - 24 * 60 * 60 * 1000);
+  const event = await dataSource.getRepository(Event).save({
+    name: 'Yesterday',
+    venue: 'Hall',
+    details: null,
+    date: past,
+    createdAt: past,
+  });
+  await dataSource.getRepository(TicketCategory).save({
+    eventId: event.id,
+    name: categoryName,
+    nameKey: categoryName.toLowerCase(),
+    priceCents: 1000,
+    seatsLimit: 10,
+    seatsSold: 0,
+  });
+  return event.id;
+}
+
+export interface CategoryState {
+  name: string;
+  seatsLimit: number;
+  seatsSold: number;
+  bookedQuantity: number;
+}
+
+/** Reads the seat counters next to the sum of booked quantities, straight from the database. */
+export async function categoryStates(dataSource: DataSource, eventId: number): Promise<CategoryState[]> {
+  const rows: { name: string; seats_limit: number | string; seats_sold: number | string; booked: number | string | null }[] =
+    await dataSource.query(
+      `SELECT c.name, c.seats_limit, c.seats_sold,
+              (SELECT SUM(b.quantity) FROM bookings b WHERE b.ticket_category_id = c.id) AS booked
+         FROM ticket_categories c WHERE c.event_id = ? ORDER BY c.id`,
+      [eventId],
+    );
+  return rows.map((row) => ({
+    name: row.name,
+    seatsLimit: Number(row.seats_limit),
+    seatsSold: Number(row.seats_sold),
+    bookedQuantity: Number(row.booked ?? 0),
+  }));
+}
