@@ -7,6 +7,7 @@ import { StrictValidationPipe } from './common/strict-validation.pipe.js';
 import { validateEnvironment } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventsModule } from './events/events.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 
 @Module({
   imports: [
@@ -14,6 +15,7 @@ import { EventsModule } from './events/events.module.js';
     DatabaseModule,
     EventsModule,
     BookingsModule,
+    IdempotencyModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: StrictValidationPipe },

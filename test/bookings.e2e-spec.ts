@@ -32,7 +32,10 @@ describe('POST /events/:id/book', () => {
     expect(response.status).toBe(201);
     expect(response.body).toEqual({
       id: expect.any(Number),
+      reference: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{12}$/),
+      status: 'confirmed',
       event_id: event.id,
+      event: { id: event.id, name: 'Music Concert', venue: 'Stadium A', date: event.date },
       ticket_category: 'Student',
       quantity: 3,
       unit_price: 0.1,
@@ -40,6 +43,7 @@ describe('POST /events/:id/book', () => {
       customer_name: 'Ada Lovelace',
       customer_email: 'ada@example.com',
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      cancelled_at: null,
     });
     const after = await testApp.http().get(`/events/${event.id}`);
     expect(after.body.ticket_categories[0]).toMatchObject({ seats_sold: 3, seats_available: 7 });

@@ -26,7 +26,7 @@ describe('POST /events', () => {
           date: '2031-06-15T20:00:00+02:00',
           ticket_categories: [
             { name: 'General', price: 19.99, seats_limit: 100 },
-            { name: 'VIP', price: 150, seats_limit: 50, seats_sold: 50 },
+            { name: 'VIP', price: 150, seats_limit: 50, seats_sold: 50, max_per_booking: 4 },
           ],
         }),
       );
@@ -40,8 +40,8 @@ describe('POST /events', () => {
       details: 'A great music concert.',
       sold_out: false,
       ticket_categories: [
-        { name: 'General', price: 19.99, seats_limit: 100, seats_sold: 0, seats_available: 100 },
-        { name: 'VIP', price: 150, seats_limit: 50, seats_sold: 50, seats_available: 0 },
+        { name: 'General', price: 19.99, seats_limit: 100, seats_sold: 0, seats_held: 0, seats_available: 100, max_per_booking: null },
+        { name: 'VIP', price: 150, seats_limit: 50, seats_sold: 50, seats_held: 0, seats_available: 0, max_per_booking: 4 },
       ],
     });
     const stored = await testApp.http().get(`/events/${response.body.id}`);
@@ -93,6 +93,8 @@ describe('POST /events', () => {
     ['a seats_limit over 1,000,000', { ticket_categories: [{ name: 'A', price: 1, seats_limit: 1_000_001 }] }, 'seats_limit must not be greater than 1000000'],
     ['seats_sold above seats_limit', { ticket_categories: [{ name: 'A', price: 1, seats_limit: 2, seats_sold: 3 }] }, 'seats_sold must not be greater than seats_limit'],
     ['a category name over 100 characters', { ticket_categories: [{ name: 'x'.repeat(101), price: 1, seats_limit: 1 }] }, 'name must be shorter than or equal to 100'],
+    ['a max_per_booking of 0', { ticket_categories: [{ name: 'A', price: 1, seats_limit: 1, max_per_booking: 0 }] }, 'max_per_booking must not be less than 1'],
+    ['a max_per_booking over 1,000', { ticket_categories: [{ name: 'A', price: 1, seats_limit: 1, max_per_booking: 1001 }] }, 'max_per_booking must not be greater than 1000'],
     ['an unknown field', { organiser: 'me' }, 'property organiser should not exist'],
     ['an unknown category field', { ticket_categories: [{ name: 'A', price: 1, seats_limit: 1, colour: 'red' }] }, 'property colour should not exist'],
   ])('rejects %s with 400 VALIDATION_FAILED', async (_rule, overrides, fragment) => {

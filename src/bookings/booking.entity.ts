@@ -1,6 +1,12 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { centsColumnTransformer } from '../common/money.js';
+import { Event } from '../events/event.entity.js';
 import { TicketCategory } from '../events/ticket-category.entity.js';
+
+export enum BookingStatus {
+  Confirmed = 'confirmed',
+  Cancelled = 'cancelled',
+}
 
 @Entity({ name: 'bookings' })
 @Index('idx_bookings_ticket_category', ['ticketCategoryId'])
@@ -8,8 +14,18 @@ export class Booking {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
 
+  @Column({ type: 'varchar', length: 12 })
+  reference!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: BookingStatus;
+
   @Column({ name: 'event_id', type: 'integer' })
   eventId!: number;
+
+  @ManyToOne(() => Event)
+  @JoinColumn({ name: 'event_id' })
+  event!: Relation<Event>;
 
   @Column({ name: 'ticket_category_id', type: 'integer' })
   ticketCategoryId!: number;
@@ -35,4 +51,7 @@ export class Booking {
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
+
+  @Column({ name: 'cancelled_at', type: 'datetime', precision: 3, nullable: true })
+  cancelledAt!: Date | null;
 }

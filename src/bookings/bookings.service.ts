@@ -1,19 +1,28 @@
 import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import { BookingNotFoundError, EventInPastError } from '../common/domain-error.js';
+import { generateReference, normaliseReference } from '../common/reference.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { EventsService } from '../events/events.service.js';
-import { TicketCategory } from '../events/ticket-category.entity.js';
-import { Booking } from './booking.entity.js';
+import { Booking, BookingStatus } from './booking.entity.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
-import { assertSeatsAvailable, bookableCategory } from './seat-rules.js';
+import { changeSeats, freeOverdueSeatsIfShort, lockCategory, type LockedCategory } from './hold-ledger.js';
+import { assertSeatsAvailable, bookableCategory, hasTakenPlace } from './seat-rules.js';
 
-export interface BookingWithCategory {
-  booking: Booking;
-  categoryName: string;
+export interface NewBooking {
+  eventId: number;
+  quantity: number;
+  unitPriceCents: number;
+  customerName: string | null;
+  customerEmail: string | null;
+  reference?: string;
 }
 
 @Injectable()
 export class BookingsService {
   constructor(
+    @InjectRepository(Booking) private readonly bookings: Repository<Booking>,
     private readonly events: EventsService,
     private readonly transactions: TransactionRunner,
   ) {}
@@ -22,31 +31,72 @@ export class BookingsService {
    * Everything that needs no lock is read and validated first; the category row is locked last
    * and held only for lock, update, insert, commit.
    */
-  async book(eventId: number, dto: CreateBookingDto): Promise<BookingWithCategory> {
+  async book(eventId: number, dto: CreateBookingDto): Promise<Booking> {
+    const now = new Date();
     const event = await this.events.findOne(eventId);
-    const category = bookableCategory(event, dto.ticket_category, new Date());
+    const category = bookableCategory(event, dto.ticket_category, dto.quantity, now);
 
     const booking = await this.transactions.run(async (manager) => {
-      const locked = await manager.findOneOrFail(TicketCategory, {
-        select: { id: true, name: true, priceCents: true, seatsLimit: true, seatsSold: true },
-        where: { id: category.id },
-        lock: this.transactions.writeLock && { mode: this.transactions.writeLock },
-      });
+      const locked = await lockCategory(manager, category.id, this.transactions.writeLock);
+      await freeOverdueSeatsIfShort(manager, locked, dto.quantity, now);
       assertSeatsAvailable(locked, dto.quantity);
-      await manager.increment(TicketCategory, { id: locked.id }, 'seatsSold', dto.quantity);
-      const created = manager.create(Booking, {
+      await changeSeats(manager, locked, { sold: dto.quantity });
+      return insertBooking(manager, locked, {
         eventId: event.id,
-        ticketCategoryId: locked.id,
         quantity: dto.quantity,
         unitPriceCents: locked.priceCents,
-        totalPriceCents: locked.priceCents * dto.quantity,
         customerName: dto.customer_name ?? null,
         customerEmail: dto.customer_email ?? null,
-        createdAt: new Date(),
       });
-      await manager.insert(Booking, created);
-      return created;
     });
-    return { booking, categoryName: category.name };
+    return Object.assign(booking, { event, ticketCategory: category });
   }
+
+  async findByReference(reference: string): Promise<Booking> {
+    const normalised = normaliseReference(reference);
+    const booking =
+      normalised === undefined
+        ? null
+        : await this.bookings.findOne({ where: { reference: normalised }, relations: { event: true, ticketCategory: true } });
+    if (!booking) throw new BookingNotFoundError(reference);
+    return booking;
+  }
+
+  /** Cancelling twice answers the same cancelled booking; seats return exactly once. */
+  async cancel(reference: string): Promise<Booking> {
+    const booking = await this.findByReference(reference);
+    if (booking.status === BookingStatus.Cancelled) return booking;
+    const now = new Date();
+    if (hasTakenPlace(booking.event, now)) throw new EventInPastError(booking.eventId);
+
+    return this.transactions.run(async (manager) => {
+      const locked = await lockCategory(manager, booking.ticketCategoryId, this.transactions.writeLock);
+      const current = await manager.findOneByOrFail(Booking, { id: booking.id });
+      if (current.status === BookingStatus.Cancelled) {
+        return Object.assign(booking, { status: current.status, cancelledAt: current.cancelledAt });
+      }
+      await manager.update(Booking, { id: booking.id }, { status: BookingStatus.Cancelled, cancelledAt: now });
+      await changeSeats(manager, locked, { sold: -booking.quantity });
+      return Object.assign(booking, { status: BookingStatus.Cancelled, cancelledAt: now });
+    });
+  }
+}
+
+/** Inserts a confirmed booking for seats already counted as sold on the locked category. */
+export async function insertBooking(manager: EntityManager, category: LockedCategory, values: NewBooking): Promise<Booking> {
+  const booking = manager.create(Booking, {
+    reference: values.reference ?? generateReference(),
+    status: BookingStatus.Confirmed,
+    eventId: values.eventId,
+    ticketCategoryId: category.id,
+    quantity: values.quantity,
+    unitPriceCents: values.unitPriceCents,
+    totalPriceCents: values.unitPriceCents * values.quantity,
+    customerName: values.customerName,
+    customerEmail: values.customerEmail,
+    createdAt: new Date(),
+    cancelledAt: null,
+  });
+  await manager.insert(Booking, booking);
+  return booking;
 }

@@ -6,7 +6,18 @@ import { assertSeatsAvailable, bookableCategory } from './seat-rules.js';
 const now = new Date('2027-01-01T12:00:00Z');
 
 function category(overrides: Partial<TicketCategory> = {}): TicketCategory {
-  return { id: 7, eventId: 1, name: 'VIP', nameKey: 'vip', priceCents: 15000, seatsLimit: 10, seatsSold: 0, ...overrides } as TicketCategory;
+  return {
+    id: 7,
+    eventId: 1,
+    name: 'VIP',
+    nameKey: 'vip',
+    priceCents: 15000,
+    seatsLimit: 10,
+    seatsSold: 0,
+    seatsHeld: 0,
+    maxPerBooking: null,
+    ...overrides,
+  } as TicketCategory;
 }
 
 function event(date: string, categories = [category()]): Event {
@@ -23,20 +34,28 @@ function codeOf(action: () => unknown): ErrorCode | undefined {
 }
 
 describe('bookableCategory', () => {
+  const upcoming = '2027-02-01T00:00:00Z';
+
   it('returns the category matching the name regardless of case', () => {
-    expect(bookableCategory(event('2027-02-01T00:00:00Z'), 'vIp', now).id).toBe(7);
+    expect(bookableCategory(event(upcoming), 'vIp', 1, now).id).toBe(7);
   });
 
   it('rejects an event whose date has come with EVENT_IN_PAST', () => {
-    expect(codeOf(() => bookableCategory(event('2027-01-01T12:00:00Z'), 'VIP', now))).toBe(ErrorCode.EventInPast);
+    expect(codeOf(() => bookableCategory(event('2027-01-01T12:00:00Z'), 'VIP', 1, now))).toBe(ErrorCode.EventInPast);
   });
 
   it('checks the date before the category name', () => {
-    expect(codeOf(() => bookableCategory(event('2026-01-01T00:00:00Z'), 'Nope', now))).toBe(ErrorCode.EventInPast);
+    expect(codeOf(() => bookableCategory(event('2026-01-01T00:00:00Z'), 'Nope', 1, now))).toBe(ErrorCode.EventInPast);
   });
 
   it('rejects an unknown category with TICKET_CATEGORY_NOT_FOUND', () => {
-    expect(codeOf(() => bookableCategory(event('2027-02-01T00:00:00Z'), 'Balcony', now))).toBe(ErrorCode.TicketCategoryNotFound);
+    expect(codeOf(() => bookableCategory(event(upcoming), 'Balcony', 1, now))).toBe(ErrorCode.TicketCategoryNotFound);
+  });
+
+  it('rejects more than max_per_booking with QUANTITY_ABOVE_LIMIT naming the limit', () => {
+    const limited = event(upcoming, [category({ maxPerBooking: 4 })]);
+    expect(bookableCategory(limited, 'VIP', 4, now).id).toBe(7);
+    expect(() => bookableCategory(limited, 'VIP', 5, now)).toThrow('At most 4 seats of "VIP" can be taken in one booking.');
   });
 });
 
@@ -48,6 +67,11 @@ describe('assertSeatsAvailable', () => {
   it('answers SOLD_OUT when no seat is left, whatever the quantity', () => {
     expect(codeOf(() => assertSeatsAvailable(category({ seatsSold: 10 }), 1))).toBe(ErrorCode.SoldOut);
     expect(codeOf(() => assertSeatsAvailable(category({ seatsSold: 10 }), 50))).toBe(ErrorCode.SoldOut);
+  });
+
+  it('counts held seats as taken', () => {
+    expect(codeOf(() => assertSeatsAvailable(category({ seatsSold: 6, seatsHeld: 4 }), 1))).toBe(ErrorCode.SoldOut);
+    expect(() => assertSeatsAvailable(category({ seatsSold: 6, seatsHeld: 2 }), 3)).toThrow('Only 2 seats left in "VIP"; 3 requested.');
   });
 
   it('answers INSUFFICIENT_SEATS naming how many are left', () => {

@@ -1,22 +1,35 @@
-import { EventInPastError, InsufficientSeatsError, SoldOutError, TicketCategoryNotFoundError } from '../common/domain-error.js';
+import {
+  EventInPastError,
+  InsufficientSeatsError,
+  QuantityAboveLimitError,
+  SoldOutError,
+  TicketCategoryNotFoundError,
+} from '../common/domain-error.js';
 import type { Event } from '../events/event.entity.js';
-import { categoryNameKey, type TicketCategory } from '../events/ticket-category.entity.js';
+import { categoryNameKey, seatsLeft, type SeatCounts, type TicketCategory } from '../events/ticket-category.entity.js';
 
-/** Checks that need no lock, in the contract's order: the event is upcoming and has the category. */
-export function bookableCategory(event: Event, categoryName: string, now: Date): TicketCategory {
-  if (event.date.getTime() <= now.getTime()) throw new EventInPastError(event.id);
+export function hasTakenPlace(event: Pick<Event, 'date'>, now: Date): boolean {
+  return event.date.getTime() <= now.getTime();
+}
+
+/**
+ * Checks that need no lock, in the contract's order: the event is upcoming, has the category,
+ * and the quantity is within the category's per-booking limit.
+ */
+export function bookableCategory(event: Event, categoryName: string, quantity: number, now: Date): TicketCategory {
+  if (hasTakenPlace(event, now)) throw new EventInPastError(event.id);
   const key = categoryNameKey(categoryName);
   const category = event.ticketCategories.find((candidate) => candidate.nameKey === key);
   if (!category) throw new TicketCategoryNotFoundError(event.id, categoryName);
+  if (category.maxPerBooking !== null && quantity > category.maxPerBooking) {
+    throw new QuantityAboveLimitError(category.name, category.maxPerBooking);
+  }
   return category;
 }
 
 /** Checked on the locked row: sold out first, then whether enough seats remain. */
-export function assertSeatsAvailable(
-  category: Pick<TicketCategory, 'name' | 'seatsLimit' | 'seatsSold'>,
-  quantity: number,
-): void {
-  const available = category.seatsLimit - category.seatsSold;
+export function assertSeatsAvailable(category: SeatCounts, quantity: number): void {
+  const available = seatsLeft(category);
   if (available <= 0) throw new SoldOutError(category.name);
   if (available < quantity) throw new InsufficientSeatsError(category.name, quantity, available);
 }

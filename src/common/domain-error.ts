@@ -55,6 +55,52 @@ export class InsufficientSeatsError extends DomainError {
   }
 }
 
+export class QuantityAboveLimitError extends DomainError {
+  constructor(categoryName: string, limit: number) {
+    super(ErrorCode.QuantityAboveLimit, `At most ${limit} seat${limit === 1 ? '' : 's'} of "${categoryName}" can be taken in one booking.`);
+  }
+}
+
+export class BookingNotFoundError extends DomainError {
+  constructor(reference: string) {
+    super(ErrorCode.BookingNotFound, `No booking has the reference "${reference}".`);
+  }
+}
+
+export class HoldNotFoundError extends DomainError {
+  constructor(reference: string) {
+    super(ErrorCode.HoldNotFound, `No hold has the reference "${reference}".`);
+  }
+}
+
+export class HoldExpiredError extends DomainError {
+  constructor(reference: string) {
+    super(ErrorCode.HoldExpired, `Hold "${reference}" has expired and its seats were released; hold them again.`);
+  }
+}
+
+export class HoldAlreadyConfirmedError extends DomainError {
+  constructor(reference: string) {
+    super(ErrorCode.HoldAlreadyConfirmed, `Hold "${reference}" was confirmed as a booking; cancel the booking instead.`);
+  }
+}
+
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor() {
+    super(ErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was already used for a different request; use a new key.');
+  }
+}
+
+export class IdempotencyKeyInUseError extends DomainError {
+  constructor() {
+    super(
+      ErrorCode.IdempotencyKeyInUse,
+      'A request with this Idempotency-Key is still being processed (or was interrupted); retry later with the same key.',
+      { 'Retry-After': '1' },
+    );
+  }
+}
+
 export const BUSY_RETRY_AFTER_SECONDS = 1;
 
 export class BusyTryAgainError extends DomainError {

@@ -10,6 +10,13 @@ export enum ErrorCode {
   TicketCategoryNotFound = 'TICKET_CATEGORY_NOT_FOUND',
   SoldOut = 'SOLD_OUT',
   InsufficientSeats = 'INSUFFICIENT_SEATS',
+  BookingNotFound = 'BOOKING_NOT_FOUND',
+  HoldNotFound = 'HOLD_NOT_FOUND',
+  HoldExpired = 'HOLD_EXPIRED',
+  HoldAlreadyConfirmed = 'HOLD_ALREADY_CONFIRMED',
+  QuantityAboveLimit = 'QUANTITY_ABOVE_LIMIT',
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  IdempotencyKeyInUse = 'IDEMPOTENCY_KEY_IN_USE',
   BusyTryAgain = 'BUSY_TRY_AGAIN',
   InternalError = 'INTERNAL_ERROR',
 }
@@ -21,16 +28,24 @@ export function httpStatusOf(code: ErrorCode): number {
       return 400;
     case ErrorCode.NotFound:
     case ErrorCode.EventNotFound:
+    case ErrorCode.BookingNotFound:
+    case ErrorCode.HoldNotFound:
       return 404;
     case ErrorCode.EventInPast:
     case ErrorCode.SoldOut:
     case ErrorCode.InsufficientSeats:
+    case ErrorCode.HoldAlreadyConfirmed:
+    case ErrorCode.IdempotencyKeyInUse:
       return 409;
+    case ErrorCode.HoldExpired:
+      return 410;
     case ErrorCode.PayloadTooLarge:
       return 413;
     case ErrorCode.UnsupportedMediaType:
       return 415;
     case ErrorCode.TicketCategoryNotFound:
+    case ErrorCode.QuantityAboveLimit:
+    case ErrorCode.IdempotencyKeyReused:
       return 422;
     case ErrorCode.InternalError:
       return 500;

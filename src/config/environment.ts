@@ -15,6 +15,8 @@ export interface Environment {
   DATABASE_URL: DatabaseUrl;
   DATABASE_POOL_SIZE: number;
   LOCK_WAIT_TIMEOUT_SECONDS: number;
+  HOLD_TTL_SECONDS: number;
+  HOLD_SWEEP_INTERVAL_SECONDS: number;
 }
 
 export const DEFAULT_SQLITE_PATH = 'data/ticketing.sqlite';
@@ -104,5 +106,7 @@ export function validateEnvironment(env: RawEnvironment): Environment {
     DATABASE_URL: parseDatabaseUrl(env.DATABASE_URL),
     DATABASE_POOL_SIZE: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     LOCK_WAIT_TIMEOUT_SECONDS: readInteger(env, 'LOCK_WAIT_TIMEOUT_SECONDS', 5, 1, 3600),
+    HOLD_TTL_SECONDS: readInteger(env, 'HOLD_TTL_SECONDS', 600, 1, 86_400),
+    HOLD_SWEEP_INTERVAL_SECONDS: readInteger(env, 'HOLD_SWEEP_INTERVAL_SECONDS', 10, 1, 3600),
   };
 }

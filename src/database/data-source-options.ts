@@ -2,12 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { Booking } from '../bookings/booking.entity.js';
+import { Hold } from '../bookings/hold.entity.js';
 import type { DatabaseUrl } from '../config/environment.js';
 import { Event } from '../events/event.entity.js';
 import { TicketCategory } from '../events/ticket-category.entity.js';
+import { IdempotencyKey } from '../idempotency/idempotency-key.entity.js';
 import { migrations } from './migrations/index.js';
 
-export const entities = [Event, TicketCategory, Booking];
+export const entities = [Event, TicketCategory, Booking, Hold, IdempotencyKey];
 
 export interface DatabaseSettings {
   url: DatabaseUrl;

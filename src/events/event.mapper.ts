@@ -1,13 +1,15 @@
 import { centsToAmount } from '../common/money.js';
 import type { Event } from './event.entity.js';
-import type { TicketCategory } from './ticket-category.entity.js';
+import { seatsLeft, type TicketCategory } from './ticket-category.entity.js';
 
 export interface TicketCategoryResponse {
   name: string;
   price: number;
   seats_limit: number;
   seats_sold: number;
+  seats_held: number;
   seats_available: number;
+  max_per_booking: number | null;
 }
 
 export interface EventResponse {
@@ -20,9 +22,6 @@ export interface EventResponse {
   ticket_categories: TicketCategoryResponse[];
 }
 
-export function seatsAvailable(category: TicketCategory): number {
-  return category.seatsLimit - category.seatsSold;
-}
 
 export function mapTicketCategory(category: TicketCategory): TicketCategoryResponse {
   return {
@@ -30,7 +29,9 @@ export function mapTicketCategory(category: TicketCategory): TicketCategoryRespo
     price: centsToAmount(category.priceCents),
     seats_limit: category.seatsLimit,
     seats_sold: category.seatsSold,
-    seats_available: seatsAvailable(category),
+    seats_held: category.seatsHeld,
+    seats_available: seatsLeft(category),
+    max_per_booking: category.maxPerBooking,
   };
 }
 
@@ -42,7 +43,7 @@ export function mapEvent(event: Event): EventResponse {
     venue: event.venue,
     date: event.date.toISOString(),
     details: event.details,
-    sold_out: categories.every((category) => seatsAvailable(category) <= 0),
+    sold_out: categories.every((category) => seatsLeft(category) <= 0),
     ticket_categories: categories.map(mapTicketCategory),
   };
 }

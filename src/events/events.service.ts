@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { In, MoreThan, Repository } from 'typeorm';
+import { Hold, HoldStatus } from '../bookings/hold.entity.js';
 import { EventNotFoundError } from '../common/domain-error.js';
 import { toCents } from '../common/money.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -38,6 +39,8 @@ export class EventsService {
           priceCents: toCents(category.price),
           seatsLimit: category.seats_limit,
           seatsSold: category.seats_sold ?? 0,
+          seatsHeld: 0,
+          maxPerBooking: category.max_per_booking ?? null,
         }),
       ),
     });
@@ -48,6 +51,7 @@ export class EventsService {
   async findOne(id: number): Promise<Event> {
     const event = await this.events.findOne({ where: { id }, relations: { ticketCategories: true } });
     if (!event) throw new EventNotFoundError(id);
+    await this.countOnlyUnexpiredHolds(event.ticketCategories);
     return event;
   }
 
@@ -81,5 +85,24 @@ export class EventsService {
     for (const event of events) event.ticketCategories = [];
     const categories = await this.categories.find({ where: { eventId: In([...byEventId.keys()]) } });
     for (const category of categories) byEventId.get(category.eventId)?.ticketCategories.push(category);
+    await this.countOnlyUnexpiredHolds(categories);
+  }
+
+  /**
+   * The seats_held counter still includes holds that expired since the last sweep; what we
+   * publish never does. Only categories with held seats cost a query, and one query covers them all.
+   */
+  private async countOnlyUnexpiredHolds(categories: TicketCategory[]): Promise<void> {
+    const withHolds = categories.filter((category) => category.seatsHeld > 0);
+    if (withHolds.length === 0) return;
+    const rows = await this.events.manager
+      .createQueryBuilder(Hold, 'hold')
+      .select('hold.ticketCategoryId', 'categoryId')
+      .addSelect('SUM(hold.quantity)', 'seats')
+      .where({ ticketCategoryId: In(withHolds.map((category) => category.id)), status: HoldStatus.Active, expiresAt: MoreThan(new Date()) })
+      .groupBy('hold.ticketCategoryId')
+      .getRawMany<{ categoryId: number | string; seats: number | string }>();
+    const heldNow = new Map(rows.map((row) => [Number(row.categoryId), Number(row.seats)]));
+    for (const category of withHolds) category.seatsHeld = heldNow.get(category.id) ?? 0;
   }
 }

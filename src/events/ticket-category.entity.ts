@@ -38,8 +38,21 @@ export class TicketCategory {
 
   @Column({ name: 'seats_sold', type: 'integer' })
   seatsSold!: number;
+
+  /** Seats of holds not yet confirmed, released or expired by the sweep. */
+  @Column({ name: 'seats_held', type: 'integer' })
+  seatsHeld!: number;
+
+  @Column({ name: 'max_per_booking', type: 'integer', nullable: true })
+  maxPerBooking!: number | null;
 }
 
 export function categoryNameKey(name: string): string {
   return name.toLowerCase();
+}
+
+export type SeatCounts = Pick<TicketCategory, 'name' | 'seatsLimit' | 'seatsSold' | 'seatsHeld'>;
+
+export function seatsLeft(category: SeatCounts): number {
+  return category.seatsLimit - category.seatsSold - category.seatsHeld;
 }

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { Hold } from '../../src/bookings/hold.entity.js';
 import { Event } from '../../src/events/event.entity.js';
 import { TicketCategory } from '../../src/events/ticket-category.entity.js';
 import type { TestApp } from './test-app.js';
@@ -54,6 +55,8 @@ export async function insertPastEvent(dataSource: DataSource, categoryName = 'Ge
     priceCents: 1000,
     seatsLimit: 10,
     seatsSold: 0,
+    seatsHeld: 0,
+    maxPerBooking: null,
   });
   return event.id;
 }
@@ -80,4 +83,43 @@ export async function categoryStates(dataSource: DataSource, eventId: number): P
     seatsSold: Number(row.seats_sold),
     bookedQuantity: Number(row.booked ?? 0),
   }));
+}
+
+export interface HoldCounters {
+  seatsSold: number;
+  seatsHeld: number;
+  seatsLimit: number;
+  activeHeldQuantity: number;
+  confirmedBookedQuantity: number;
+}
+
+/**
+ * The lifecycle invariants' inputs for one category, straight from the database: the counters next
+ * to what the holds and bookings tables say they should be.
+ */
+export async function lifecycleCounters(dataSource: DataSource, eventId: number, categoryName: string): Promise<HoldCounters> {
+  const [row]: Record<string, number | string | null>[] = await dataSource.query(
+    `SELECT c.seats_sold, c.seats_held, c.seats_limit,
+            (SELECT SUM(h.quantity) FROM holds h WHERE h.ticket_category_id = c.id AND h.status = 'active') AS active_held,
+            (SELECT SUM(b.quantity) FROM bookings b WHERE b.ticket_category_id = c.id AND b.status = 'confirmed') AS confirmed_booked
+       FROM ticket_categories c WHERE c.event_id = ? AND c.name = ?`,
+    [eventId, categoryName],
+  );
+  return {
+    seatsSold: Number(row.seats_sold),
+    seatsHeld: Number(row.seats_held),
+    seatsLimit: Number(row.seats_limit),
+    activeHeldQuantity: Number(row.active_held ?? 0),
+    confirmedBookedQuantity: Number(row.confirmed_booked ?? 0),
+  };
+}
+
+/** Moves a hold's expiry into the past, as if its time had run out. */
+export async function expireHoldNow(dataSource: DataSource, reference: string): Promise<void> {
+  await dataSource.getRepository(Hold).update({ reference }, { expiresAt: new Date(Date.now() - 1000) });
+}
+
+/** Moves an event into the past, as if it had taken place since it was booked. */
+export async function moveEventIntoThePast(dataSource: DataSource, eventId: number): Promise<void> {
+  await dataSource.getRepository(Event).update({ id: eventId }, { date: new Date(Date.now() - 60_000) });
 }

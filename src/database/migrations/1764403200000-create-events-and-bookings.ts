@@ -1,4 +1,5 @@
-import { Table, TableCheck, TableForeignKey, TableIndex, TableUnique, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { Table, TableForeignKey, TableIndex, TableUnique, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { addCheck } from './check-constraints.js';
 
 /**
  * Written with TypeORM's schema API rather than generated SQL, so that one migration serves
@@ -41,9 +42,6 @@ export class CreateEventsAndBookings1764403200000 implements MigrationInterface 
           { name: 'seats_sold', type: 'integer', default: 0 },
         ],
         uniques: [new TableUnique({ name: 'uq_ticket_categories_event_name', columnNames: ['event_id', 'name_key'] })],
-        checks: [
-          new TableCheck({ name: 'chk_ticket_categories_seats', expression: 'seats_sold >= 0 AND seats_sold <= seats_limit' }),
-        ],
         foreignKeys: [
           new TableForeignKey({
             name: 'fk_ticket_categories_event',
@@ -74,7 +72,6 @@ export class CreateEventsAndBookings1764403200000 implements MigrationInterface 
           new TableIndex({ name: 'idx_bookings_ticket_category', columnNames: ['ticket_category_id'] }),
           new TableIndex({ name: 'idx_bookings_event', columnNames: ['event_id'] }),
         ],
-        checks: [new TableCheck({ name: 'chk_bookings_quantity', expression: 'quantity > 0' })],
         foreignKeys: [
           new TableForeignKey({
             name: 'fk_bookings_event',
@@ -91,6 +88,9 @@ export class CreateEventsAndBookings1764403200000 implements MigrationInterface 
         ],
       }),
     );
+
+    await addCheck(queryRunner, 'ticket_categories', 'chk_ticket_categories_seats', 'seats_sold >= 0 AND seats_sold <= seats_limit');
+    await addCheck(queryRunner, 'bookings', 'chk_bookings_quantity', 'quantity > 0');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

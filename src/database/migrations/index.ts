@@ -1,4 +1,5 @@
 import { CreateEventsAndBookings1764403200000 } from './1764403200000-create-events-and-bookings.js';
+import { BookingLifecycle1764489600000 } from './1764489600000-booking-lifecycle.js';
 
 /** Listed explicitly (not globbed) so the same list works from src/ under tests and from dist/. */
-export const migrations = [CreateEventsAndBookings1764403200000];
+export const migrations = [CreateEventsAndBookings1764403200000, BookingLifecycle1764489600000];

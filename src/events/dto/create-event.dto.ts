@@ -22,6 +22,7 @@ import {
 } from '../../common/validators.js';
 
 export const MAX_SEATS = 1_000_000;
+export const MAX_PER_BOOKING = 1_000;
 
 export class CreateTicketCategoryDto {
   @IsString()
@@ -43,6 +44,12 @@ export class CreateTicketCategoryDto {
   @Max(MAX_SEATS)
   @IsNotGreaterThanProperty('seats_limit')
   seats_sold?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_BOOKING)
+  max_per_booking?: number;
 }
 
 export class CreateEventDto {

@@ -1,0 +1,76 @@
+import type { EntityManager } from 'typeorm';
+import { seatsLeft, TicketCategory } from '../events/ticket-category.entity.js';
+import { Hold, HoldStatus } from './hold.entity.js';
+
+export type LockedCategory = Pick<TicketCategory, 'id' | 'name' | 'priceCents' | 'seatsLimit' | 'seatsSold' | 'seatsHeld'>;
+
+/**
+ * Everything that changes seat counters goes through here, inside a write transaction whose
+ * first statement locked the category row. Holding that lock is what makes each count-then-write
+ * safe.
+ */
+export async function lockCategory(
+  manager: EntityManager,
+  categoryId: number,
+  lock: 'pessimistic_write' | undefined,
+): Promise<LockedCategory> {
+  return manager.findOneOrFail(TicketCategory, {
+    select: { id: true, name: true, priceCents: true, seatsLimit: true, seatsSold: true, seatsHeld: true },
+    where: { id: categoryId },
+    lock: lock && { mode: lock },
+  });
+}
+
+/**
+ * Turns the category's overdue active holds into expired ones and gives their seats back.
+ * Called by the sweep, and by a booking or hold that would not fit while overdue holds still
+ * count: an expired hold never blocks a buyer, whether or not the sweep has run yet.
+ */
+export async function expireOverdueHolds(manager: EntityManager, category: LockedCategory, now: Date): Promise<number> {
+  const overdue = manager
+    .createQueryBuilder(Hold, 'hold')
+    .where('hold.ticketCategoryId = :categoryId', { categoryId: category.id })
+    .andWhere('hold.status = :active', { active: HoldStatus.Active })
+    .andWhere('hold.expiresAt <= :now', { now });
+  const row = await overdue.clone().select('COALESCE(SUM(hold.quantity), 0)', 'seats').getRawOne<{ seats: number | string }>();
+  const seats = Number(row?.seats ?? 0);
+  if (seats === 0) return 0;
+  await manager
+    .createQueryBuilder()
+    .update(Hold)
+    .set({ status: HoldStatus.Expired })
+    .where('ticket_category_id = :categoryId AND status = :active AND expires_at <= :now', {
+      categoryId: category.id,
+      active: HoldStatus.Active,
+      now,
+    })
+    .execute();
+  await changeSeats(manager, category, { held: -seats });
+  return seats;
+}
+
+/** Makes room by expiring overdue holds only when the request would not fit otherwise. */
+export async function freeOverdueSeatsIfShort(
+  manager: EntityManager,
+  category: LockedCategory,
+  quantity: number,
+  now: Date,
+): Promise<void> {
+  if (seatsLeft(category) < quantity && category.seatsHeld > 0) await expireOverdueHolds(manager, category, now);
+}
+
+/** One UPDATE for both counters; the in-memory copy follows so later checks see the new counts. */
+export async function changeSeats(
+  manager: EntityManager,
+  category: LockedCategory,
+  { sold = 0, held = 0 }: { sold?: number; held?: number },
+): Promise<void> {
+  await manager
+    .createQueryBuilder()
+    .update(TicketCategory)
+    .set({ seatsSold: () => `seats_sold + ${Math.trunc(sold)}`, seatsHeld: () => `seats_held + ${Math.trunc(held)}` })
+    .where('id = :id', { id: category.id })
+    .execute();
+  category.seatsSold += sold;
+  category.seatsHeld += held;
+}
