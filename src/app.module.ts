@@ -7,17 +7,25 @@ import { StrictValidationPipe } from './common/strict-validation.pipe.js';
 import { validateEnvironment } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventsModule } from './events/events.module.js';
+import { HealthModule } from './health/health.module.js';
+import { ShutdownDeadline } from './lifecycle/shutdown-deadline.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
+    LoggingModule,
+    MetricsModule,
     DatabaseModule,
+    HealthModule,
     EventsModule,
     BookingsModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: StrictValidationPipe },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    ShutdownDeadline,
   ],
 })
 export class AppModule {}

@@ -5,6 +5,7 @@ import type { TransactionRunner } from '../database/transaction-runner.js';
 import type { Event } from '../events/event.entity.js';
 import type { EventsService } from '../events/events.service.js';
 import { TicketCategory } from '../events/ticket-category.entity.js';
+import type { MetricsService } from '../metrics/metrics.service.js';
 import { Booking } from './booking.entity.js';
 import { BookingsService } from './bookings.service.js';
 
@@ -26,12 +27,13 @@ function setup(seatsSold: number) {
     writeLock: 'pessimistic_write',
     run: jest.fn((work: (manager: EntityManager) => Promise<unknown>) => work(manager as unknown as EntityManager)),
   } as unknown as TransactionRunner;
-  return { service: new BookingsService(events, transactions), manager };
+  const metrics = { recordBooking: jest.fn() };
+  return { service: new BookingsService(events, transactions, metrics as unknown as MetricsService), manager, metrics };
 }
 
 describe('BookingsService.book', () => {
   it('locks the category, increments seats_sold and inserts the booking priced from the locked row', async () => {
-    const { service, manager } = setup(4);
+    const { service, manager, metrics } = setup(4);
 
     const { booking, categoryName } = await service.book(1, { ticket_category: 'GENERAL', quantity: 3 });
 
@@ -43,14 +45,16 @@ describe('BookingsService.book', () => {
     expect(manager.insert).toHaveBeenCalledWith(Booking, expect.objectContaining({ quantity: 3, unitPriceCents: 1999, totalPriceCents: 5997 }));
     expect(booking.id).toBe(42);
     expect(categoryName).toBe('General');
+    expect(metrics.recordBooking).toHaveBeenCalledWith('created');
   });
 
   it('writes nothing when the locked row has too few seats left', async () => {
-    const { service, manager } = setup(9);
+    const { service, manager, metrics } = setup(9);
 
     await expect(service.book(1, { ticket_category: 'General', quantity: 2 })).rejects.toMatchObject({ code: ErrorCode.InsufficientSeats });
     expect(manager.increment).not.toHaveBeenCalled();
     expect(manager.insert).not.toHaveBeenCalled();
+    expect(metrics.recordBooking).toHaveBeenCalledWith('insufficient_seats');
   });
 
   it('does not open a transaction for a category the event does not have', async () => {

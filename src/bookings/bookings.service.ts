@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common/domain-error.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { EventsService } from '../events/events.service.js';
 import { TicketCategory } from '../events/ticket-category.entity.js';
+import { MetricsService, type BookingOutcome } from '../metrics/metrics.service.js';
 import { Booking } from './booking.entity.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import { assertSeatsAvailable, bookableCategory } from './seat-rules.js';
@@ -16,13 +18,25 @@ export class BookingsService {
   constructor(
     private readonly events: EventsService,
     private readonly transactions: TransactionRunner,
+    private readonly metrics: MetricsService,
   ) {}
+
+  async book(eventId: number, dto: CreateBookingDto): Promise<BookingWithCategory> {
+    try {
+      const result = await this.bookSeats(eventId, dto);
+      this.metrics.recordBooking('created');
+      return result;
+    } catch (error) {
+      this.metrics.recordBooking(outcomeOf(error));
+      throw error;
+    }
+  }
 
   /**
    * Everything that needs no lock is read and validated first; the category row is locked last
    * and held only for lock, update, insert, commit.
    */
-  async book(eventId: number, dto: CreateBookingDto): Promise<BookingWithCategory> {
+  private async bookSeats(eventId: number, dto: CreateBookingDto): Promise<BookingWithCategory> {
     const event = await this.events.findOne(eventId);
     const category = bookableCategory(event, dto.ticket_category, new Date());
 
@@ -49,4 +63,9 @@ export class BookingsService {
     });
     return { booking, categoryName: category.name };
   }
+}
+
+/** A refused booking is counted under its error code (`sold_out`, …); anything else is `error`. */
+function outcomeOf(error: unknown): BookingOutcome {
+  return error instanceof DomainError ? error.code.toLowerCase() : 'error';
 }

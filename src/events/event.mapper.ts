@@ -1,23 +1,46 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { centsToAmount } from '../common/money.js';
 import type { Event } from './event.entity.js';
 import type { TicketCategory } from './ticket-category.entity.js';
 
-export interface TicketCategoryResponse {
-  name: string;
-  price: number;
-  seats_limit: number;
-  seats_sold: number;
-  seats_available: number;
+export class TicketCategoryResponse {
+  @ApiProperty({ example: 'VIP' })
+  name!: string;
+
+  @ApiProperty({ example: 150 })
+  price!: number;
+
+  @ApiProperty({ type: 'integer', example: 50 })
+  seats_limit!: number;
+
+  @ApiProperty({ type: 'integer', example: 2 })
+  seats_sold!: number;
+
+  @ApiProperty({ type: 'integer', example: 48, description: 'seats_limit − seats_sold' })
+  seats_available!: number;
 }
 
-export interface EventResponse {
-  id: number;
-  name: string;
-  venue: string;
-  date: string;
-  details: string | null;
-  sold_out: boolean;
-  ticket_categories: TicketCategoryResponse[];
+export class EventResponse {
+  @ApiProperty({ type: 'integer', example: 1 })
+  id!: number;
+
+  @ApiProperty({ example: 'Music Concert' })
+  name!: string;
+
+  @ApiProperty({ example: 'Stadium A' })
+  venue!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2027-06-15T18:00:00.000Z', description: 'UTC' })
+  date!: string;
+
+  @ApiProperty({ type: 'string', nullable: true, example: 'A great music concert.' })
+  details!: string | null;
+
+  @ApiProperty({ description: 'True when no category has a seat left.' })
+  sold_out!: boolean;
+
+  @ApiProperty({ type: [TicketCategoryResponse] })
+  ticket_categories!: TicketCategoryResponse[];
 }
 
 export function seatsAvailable(category: TicketCategory): number {
