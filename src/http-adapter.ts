@@ -19,7 +19,7 @@ const routeTemplates = new WeakMap<IncomingMessage, string>();
  * content type is answered 415.
  */
 export function createHttpAdapter(): FastifyAdapter {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestIdFor });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestIdFor, return503OnClosing: false });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
   // Logs and metrics are keyed by route template (/events/:id), which only Fastify knows;
