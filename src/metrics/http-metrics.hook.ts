@@ -16,7 +16,10 @@ export class HttpMetricsHook implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // An application context without HTTP (npm run seed) has nothing to count.
+    const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
+    if (!adapter) return;
+    const fastify = adapter.getInstance<FastifyInstance>();
     fastify.addHook('onResponse', (request, reply, done) => {
       this.metrics.recordHttpRequest(request.method, routeOf(request.raw), reply.statusCode, reply.elapsedTime / 1000);
       done();
