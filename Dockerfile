@@ -26,5 +26,10 @@ COPY --from=build --chown=node:node /app/dist ./dist
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
+# Ready means the database answers; the image has no curl, so Node itself asks.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Migrations run at start-up; set DATABASE_URL=mysql://USER:PASS@HOST:3306/DB for MySQL/MariaDB.
+# node is PID 1 and receives SIGTERM itself: in-flight requests finish within SHUTDOWN_GRACE_SECONDS.
+STOPSIGNAL SIGTERM
 CMD ["node", "dist/main"]

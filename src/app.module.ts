@@ -7,12 +7,19 @@ import { StrictValidationPipe } from './common/strict-validation.pipe.js';
 import { validateEnvironment } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventsModule } from './events/events.module.js';
+import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { ShutdownDeadline } from './lifecycle/shutdown-deadline.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
+    LoggingModule,
+    MetricsModule,
     DatabaseModule,
+    HealthModule,
     EventsModule,
     BookingsModule,
     IdempotencyModule,
@@ -20,6 +27,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module.js';
   providers: [
     { provide: APP_PIPE, useClass: StrictValidationPipe },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    ShutdownDeadline,
   ],
 })
 export class AppModule {}

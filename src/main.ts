@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { ConfigurationError, type Environment } from './config/environment.js';
-import { applicationOptions, createHttpAdapter } from './http-adapter.js';
+import { applicationOptions, configureApplication, createHttpAdapter } from './http-adapter.js';
 
 async function bootstrap(): Promise<void> {
   // Logs are buffered until start-up succeeds, so that a bad environment is reported by the
@@ -16,8 +16,10 @@ async function bootstrap(): Promise<void> {
     abortOnError: false,
     autoFlushLogs: false,
   });
+  configureApplication(app);
   app.flushLogs();
-  app.enableShutdownHooks();
+  // process.exit(0) once closed (rather than re-raising the signal), so a clean shutdown exits 0.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
   const port = config.get('PORT', { infer: true });
   const host = config.get('HOST', { infer: true });

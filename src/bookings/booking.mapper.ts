@@ -1,20 +1,60 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { centsToAmount } from '../common/money.js';
-import type { Booking, BookingStatus } from './booking.entity.js';
+import { BookingStatus, type Booking } from './booking.entity.js';
 
-export interface BookingResponse {
-  id: number;
-  reference: string;
-  status: BookingStatus;
-  event_id: number;
-  event: { id: number; name: string; venue: string; date: string };
-  ticket_category: string;
-  quantity: number;
-  unit_price: number;
-  total_price: number;
-  customer_name: string | null;
-  customer_email: string | null;
-  created_at: string;
-  cancelled_at: string | null;
+export class BookedEventSummary {
+  @ApiProperty({ type: 'integer', example: 1 })
+  id!: number;
+
+  @ApiProperty({ example: 'Music Concert' })
+  name!: string;
+
+  @ApiProperty({ example: 'Stadium A' })
+  venue!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2027-06-15T18:00:00.000Z' })
+  date!: string;
+}
+
+export class BookingResponse {
+  @ApiProperty({ type: 'integer', example: 1 })
+  id!: number;
+
+  @ApiProperty({ example: 'R67AJW8XQS72', description: '12 characters of Crockford base32; the only way to address a booking.' })
+  reference!: string;
+
+  @ApiProperty({ enum: BookingStatus, example: BookingStatus.Confirmed })
+  status!: BookingStatus;
+
+  @ApiProperty({ type: 'integer', example: 1 })
+  event_id!: number;
+
+  @ApiProperty({ type: BookedEventSummary })
+  event!: BookedEventSummary;
+
+  @ApiProperty({ example: 'VIP' })
+  ticket_category!: string;
+
+  @ApiProperty({ type: 'integer', example: 2 })
+  quantity!: number;
+
+  @ApiProperty({ example: 150 })
+  unit_price!: number;
+
+  @ApiProperty({ example: 300 })
+  total_price!: number;
+
+  @ApiProperty({ type: 'string', nullable: true, example: 'Ada Lovelace' })
+  customer_name!: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true, example: 'ada@example.com' })
+  customer_email!: string | null;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-29T18:16:48.960Z' })
+  created_at!: string;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null })
+  cancelled_at!: string | null;
 }
 
 /** Expects the booking's event and ticket category to be loaded. */

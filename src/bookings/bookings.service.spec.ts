@@ -5,6 +5,7 @@ import type { TransactionRunner } from '../database/transaction-runner.js';
 import type { Event } from '../events/event.entity.js';
 import type { EventsService } from '../events/events.service.js';
 import { TicketCategory } from '../events/ticket-category.entity.js';
+import type { MetricsService } from '../metrics/metrics.service.js';
 import { Booking, BookingStatus } from './booking.entity.js';
 import { BookingsService } from './bookings.service.js';
 
@@ -46,13 +47,14 @@ function setup(counts: { seatsSold: number; seatsHeld?: number }) {
     writeLock: 'pessimistic_write',
     run: jest.fn((work: (manager: EntityManager) => Promise<unknown>) => work(manager as unknown as EntityManager)),
   } as unknown as TransactionRunner;
-  const service = new BookingsService({} as Repository<Booking>, events, transactions);
-  return { service, manager, updates };
+  const metrics = { recordBooking: jest.fn() };
+  const service = new BookingsService({} as Repository<Booking>, events, transactions, metrics as unknown as MetricsService);
+  return { service, manager, updates, metrics };
 }
 
 describe('BookingsService.book', () => {
   it('locks the category, counts the seats as sold and inserts a confirmed booking priced from the locked row', async () => {
-    const { service, manager, updates } = setup({ seatsSold: 4 });
+    const { service, manager, updates, metrics } = setup({ seatsSold: 4 });
 
     const booking = await service.book(1, { ticket_category: 'GENERAL', quantity: 3 });
 
@@ -68,14 +70,16 @@ describe('BookingsService.book', () => {
     expect(booking.id).toBe(42);
     expect(booking.reference).toMatch(/^[0-9A-Z]{12}$/);
     expect(booking.ticketCategory.name).toBe('General');
+    expect(metrics.recordBooking).toHaveBeenCalledWith('created');
   });
 
   it('writes nothing when the locked row has too few seats left', async () => {
-    const { service, manager, updates } = setup({ seatsSold: 9 });
+    const { service, manager, updates, metrics } = setup({ seatsSold: 9 });
 
     await expect(service.book(1, { ticket_category: 'General', quantity: 2 })).rejects.toMatchObject({ code: ErrorCode.InsufficientSeats });
     expect(updates).toEqual([]);
     expect(manager.insert).not.toHaveBeenCalled();
+    expect(metrics.recordBooking).toHaveBeenCalledWith('insufficient_seats');
   });
 
   it('does not open a transaction for a category the event does not have', async () => {

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
-import { BookingNotFoundError, EventInPastError } from '../common/domain-error.js';
+import { BookingNotFoundError, DomainError, EventInPastError } from '../common/domain-error.js';
 import { generateReference, normaliseReference } from '../common/reference.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { EventsService } from '../events/events.service.js';
+import { MetricsService, type BookingOutcome } from '../metrics/metrics.service.js';
 import { Booking, BookingStatus } from './booking.entity.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import { changeSeats, freeOverdueSeatsIfShort, lockCategory, type LockedCategory } from './hold-ledger.js';
@@ -25,13 +26,25 @@ export class BookingsService {
     @InjectRepository(Booking) private readonly bookings: Repository<Booking>,
     private readonly events: EventsService,
     private readonly transactions: TransactionRunner,
+    private readonly metrics: MetricsService,
   ) {}
+
+  async book(eventId: number, dto: CreateBookingDto): Promise<Booking> {
+    try {
+      const booking = await this.bookSeats(eventId, dto);
+      this.metrics.recordBooking('created');
+      return booking;
+    } catch (error) {
+      this.metrics.recordBooking(outcomeOf(error));
+      throw error;
+    }
+  }
 
   /**
    * Everything that needs no lock is read and validated first; the category row is locked last
    * and held only for lock, update, insert, commit.
    */
-  async book(eventId: number, dto: CreateBookingDto): Promise<Booking> {
+  private async bookSeats(eventId: number, dto: CreateBookingDto): Promise<Booking> {
     const now = new Date();
     const event = await this.events.findOne(eventId);
     const category = bookableCategory(event, dto.ticket_category, dto.quantity, now);
@@ -99,4 +112,9 @@ export async function insertBooking(manager: EntityManager, category: LockedCate
   });
   await manager.insert(Booking, booking);
   return booking;
+}
+
+/** A refused booking is counted under its error code (`sold_out`, …); anything else is `error`. */
+function outcomeOf(error: unknown): BookingOutcome {
+  return error instanceof DomainError ? error.code.toLowerCase() : 'error';
 }

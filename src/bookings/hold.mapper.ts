@@ -1,14 +1,28 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { centsToAmount } from '../common/money.js';
 import type { Hold } from './hold.entity.js';
 
-export interface HoldResponse {
-  reference: string;
-  event_id: number;
-  ticket_category: string;
-  quantity: number;
-  unit_price: number;
-  total_price: number;
-  expires_at: string;
+export class HoldResponse {
+  @ApiProperty({ example: '9TGQ3CT328VG', description: 'Confirm or release the hold with it; the booking keeps it.' })
+  reference!: string;
+
+  @ApiProperty({ type: 'integer', example: 1 })
+  event_id!: number;
+
+  @ApiProperty({ example: 'VIP' })
+  ticket_category!: string;
+
+  @ApiProperty({ type: 'integer', example: 2 })
+  quantity!: number;
+
+  @ApiProperty({ example: 150 })
+  unit_price!: number;
+
+  @ApiProperty({ example: 300 })
+  total_price!: number;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-29T18:52:40.630Z' })
+  expires_at!: string;
 }
 
 /** Expects the hold's ticket category to be loaded. Customer details stay out of it on purpose. */

@@ -1,22 +1,48 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ErrorCode } from '../common/error-code.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
-import { mapBooking, type BookingResponse } from './booking.mapper.js';
+import { ApiErrors, ApiIdempotencyKey, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../openapi/api-decorators.js';
+import { BookingResponse, mapBooking } from './booking.mapper.js';
 import { CreateBookingDto } from './dto/create-booking.dto.js';
-import { mapHold, type HoldResponse } from './hold.mapper.js';
+import { HoldResponse, mapHold } from './hold.mapper.js';
 import { HoldsService } from './holds.service.js';
 
+@ApiTags('holds')
 @Controller()
 export class HoldsController {
   constructor(private readonly holds: HoldsService) {}
 
   @Post('events/:id/holds')
+  @ApiIdempotencyKey()
+  @ApiOperation({ summary: 'Hold seats for HOLD_TTL_SECONDS while the buyer pays; same checks as a booking' })
+  @ApiIdParam('The event id.')
+  @ApiCreatedResponse({ type: HoldResponse })
+  @ApiErrors(
+    ErrorCode.ValidationFailed,
+    ...JSON_BODY_ERRORS,
+    ErrorCode.EventNotFound,
+    ErrorCode.EventInPast,
+    ErrorCode.TicketCategoryNotFound,
+    ErrorCode.QuantityAboveLimit,
+    ErrorCode.SoldOut,
+    ErrorCode.InsufficientSeats,
+    ErrorCode.BusyTryAgain,
+    ...IDEMPOTENCY_ERRORS,
+  )
   async create(@Param('id', ParseIdPipe) eventId: number, @Body() dto: CreateBookingDto): Promise<HoldResponse> {
     return mapHold(await this.holds.create(eventId, dto));
   }
 
   /** 201 when this call made the booking; 200 with the same booking when it already existed. */
   @Post('holds/:reference/confirm')
+  @ApiIdempotencyKey()
+  @ApiOperation({ summary: 'Turn a hold into a booking: its seats move from held to sold' })
+  @ApiReferenceParam('The hold reference.')
+  @ApiCreatedResponse({ type: BookingResponse, description: 'The booking was made by this call.' })
+  @ApiOkResponse({ type: BookingResponse, description: 'The hold had already been confirmed: the same booking.' })
+  @ApiErrors(ErrorCode.HoldNotFound, ErrorCode.HoldExpired, ErrorCode.EventInPast, ErrorCode.BusyTryAgain, ...IDEMPOTENCY_ERRORS)
   async confirm(@Param('reference') reference: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<BookingResponse> {
     const { booking, created } = await this.holds.confirm(reference);
     if (!created) void reply.status(200);
@@ -25,6 +51,10 @@ export class HoldsController {
 
   @Delete('holds/:reference')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Release a hold; its seats are free at once' })
+  @ApiReferenceParam('The hold reference.')
+  @ApiNoContentResponse({ description: 'Released.' })
+  @ApiErrors(ErrorCode.HoldNotFound, ErrorCode.HoldAlreadyConfirmed, ErrorCode.BusyTryAgain)
   async release(@Param('reference') reference: string): Promise<void> {
     await this.holds.release(reference);
   }

@@ -1,7 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { recordUnhandledError } from '../logging/unhandled-errors.js';
 import { DomainError } from './domain-error.js';
 import { ErrorCode, httpStatusOf } from './error-code.js';
 
@@ -30,15 +31,18 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
 
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ExceptionFilter');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { body, headers } = this.toResponse(exception);
+    // The readiness probe's 503 (from terminus) keeps terminus's report of each check.
+    if (exception instanceof ServiceUnavailableException) {
+      void reply.status(503).send(exception.getResponse());
+      return;
+    }
+    const { body, headers } = this.toResponse(exception, reply.raw);
     void reply.status(body.statusCode).headers(headers).send(body);
   }
 
-  private toResponse(exception: unknown): { body: ErrorBody; headers: Record<string, string> } {
+  private toResponse(exception: unknown, response: ServerResponse): { body: ErrorBody; headers: Record<string, string> } {
     if (exception instanceof DomainError) {
       return { body: errorBody(exception.code, exception.details), headers: exception.headers };
     }
@@ -46,10 +50,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { body: this.fromHttpException(exception), headers: {} };
     }
     const errorId = randomUUID();
-    this.logger.error(
-      `Unhandled error ${errorId}: ${describe(exception)}`,
-      exception instanceof Error ? exception.stack : undefined,
-    );
+    // The request's log line reports it, error_id and stack included (see logging/).
+    recordUnhandledError(response, exception, errorId);
     return {
       body: {
         ...errorBody(ErrorCode.InternalError, 'An unexpected error occurred. Quote the error_id when reporting it.'),
@@ -81,8 +83,4 @@ function errorBody(code: ErrorCode, message: string | string[]): ErrorBody {
 
 function statusText(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
-}
-
-function describe(exception: unknown): string {
-  return exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
 }

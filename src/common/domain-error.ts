@@ -1,5 +1,7 @@
 import { ErrorCode } from './error-code.js';
 
+export const BUSY_RETRY_AFTER_SECONDS = 1;
+
 /** An expected failure of a business rule; the exception filter turns it into a 4xx/503 answer. */
 export class DomainError extends Error {
   constructor(
@@ -96,12 +98,10 @@ export class IdempotencyKeyInUseError extends DomainError {
     super(
       ErrorCode.IdempotencyKeyInUse,
       'A request with this Idempotency-Key is still being processed (or was interrupted); retry later with the same key.',
-      { 'Retry-After': '1' },
+      { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
     );
   }
 }
-
-export const BUSY_RETRY_AFTER_SECONDS = 1;
 
 export class BusyTryAgainError extends DomainError {
   constructor() {

@@ -9,6 +9,18 @@ describe('validateEnvironment', () => {
     });
   });
 
+  it('logs JSON at info level and allows 10 s for in-flight requests at shutdown by default', () => {
+    expect(validateEnvironment({})).toMatchObject({ LOG_LEVEL: 'info', LOG_FORMAT: 'json', SHUTDOWN_GRACE_SECONDS: 10 });
+  });
+
+  it('reads the log level and format regardless of case', () => {
+    expect(validateEnvironment({ LOG_LEVEL: 'DEBUG', LOG_FORMAT: 'Pretty', SHUTDOWN_GRACE_SECONDS: '0' })).toMatchObject({
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'pretty',
+      SHUTDOWN_GRACE_SECONDS: 0,
+    });
+  });
+
   it('reads sqlite:// and mysql:// URLs', () => {
     expect(validateEnvironment({ DATABASE_URL: 'sqlite:///tmp/x.sqlite' }).DATABASE_URL).toEqual({ kind: 'sqlite', path: '/tmp/x.sqlite' });
     expect(validateEnvironment({ DATABASE_URL: 'mysql://app:s%40cret@db:3307/tickets' }).DATABASE_URL).toEqual({
@@ -29,6 +41,9 @@ describe('validateEnvironment', () => {
     [{ DATABASE_URL: 'sqlite://' }, 'DATABASE_URL must name a file'],
     [{ DATABASE_URL: 'nonsense' }, 'DATABASE_URL must be sqlite://PATH or mysql://'],
     [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE must be an integer from 1'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be one of json, pretty'],
+    [{ SHUTDOWN_GRACE_SECONDS: '-1' }, 'SHUTDOWN_GRACE_SECONDS must be an integer from 0 to 3600'],
   ])('rejects %j with one line naming the variable', (env, message) => {
     expect(() => validateEnvironment(env)).toThrow(ConfigurationError);
     expect(() => validateEnvironment(env)).toThrow(message);

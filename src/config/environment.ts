@@ -17,7 +17,17 @@ export interface Environment {
   LOCK_WAIT_TIMEOUT_SECONDS: number;
   HOLD_TTL_SECONDS: number;
   HOLD_SWEEP_INTERVAL_SECONDS: number;
+  LOG_LEVEL: LogLevel;
+  LOG_FORMAT: LogFormat;
+  SHUTDOWN_GRACE_SECONDS: number;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `json` is one object per line for log collectors; `pretty` is colourised text for a terminal. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export const DEFAULT_SQLITE_PATH = 'data/ticketing.sqlite';
 
@@ -55,6 +65,14 @@ function readString(env: RawEnvironment, variable: string, fallback: string): st
   const raw = env[variable];
   if (raw === undefined || raw === '') return fallback;
   return raw.trim();
+}
+
+function readChoice<T extends string>(env: RawEnvironment, variable: string, choices: readonly T[], fallback: T): T {
+  const value = readString(env, variable, fallback).toLowerCase();
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new ConfigurationError(variable, `must be one of ${choices.join(', ')} (got "${env[variable]}")`);
+  }
+  return value as T;
 }
 
 export function parseDatabaseUrl(raw: string | undefined): DatabaseUrl {
@@ -108,5 +126,8 @@ export function validateEnvironment(env: RawEnvironment): Environment {
     LOCK_WAIT_TIMEOUT_SECONDS: readInteger(env, 'LOCK_WAIT_TIMEOUT_SECONDS', 5, 1, 3600),
     HOLD_TTL_SECONDS: readInteger(env, 'HOLD_TTL_SECONDS', 600, 1, 86_400),
     HOLD_SWEEP_INTERVAL_SECONDS: readInteger(env, 'HOLD_SWEEP_INTERVAL_SECONDS', 10, 1, 3600),
+    LOG_LEVEL: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    LOG_FORMAT: readChoice(env, 'LOG_FORMAT', LOG_FORMATS, 'json'),
+    SHUTDOWN_GRACE_SECONDS: readInteger(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 3600),
   };
 }

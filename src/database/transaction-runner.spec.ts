@@ -3,6 +3,7 @@ import type { ConfigService } from '@nestjs/config';
 import { QueryFailedError, type DataSource } from 'typeorm';
 import { ErrorCode } from '../common/error-code.js';
 import type { Environment } from '../config/environment.js';
+import type { MetricsService } from '../metrics/metrics.service.js';
 import { TransactionRunner } from './transaction-runner.js';
 
 function mysqlError(code: string): QueryFailedError {
@@ -18,14 +19,16 @@ function runnerFailingWith(failures: Error[], type: 'mysql' | 'better-sqlite3' =
   });
   const dataSource = { options: { type }, transaction } as unknown as DataSource;
   const config = { get: () => 5 } as unknown as ConfigService<Environment, true>;
-  return { runner: new TransactionRunner(dataSource, config), transaction };
+  const metrics = { recordLockRetry: jest.fn() };
+  return { runner: new TransactionRunner(dataSource, config, metrics as unknown as MetricsService), transaction, metrics };
 }
 
 describe('TransactionRunner', () => {
   it('retries a deadlocked transaction and returns its result', async () => {
-    const { runner, transaction } = runnerFailingWith([mysqlError('ER_LOCK_DEADLOCK'), mysqlError('ER_LOCK_DEADLOCK')]);
+    const { runner, transaction, metrics } = runnerFailingWith([mysqlError('ER_LOCK_DEADLOCK'), mysqlError('ER_LOCK_DEADLOCK')]);
     await expect(runner.run(async () => 'booked')).resolves.toBe('booked');
     expect(transaction).toHaveBeenCalledTimes(3);
+    expect(metrics.recordLockRetry).toHaveBeenCalledTimes(2);
   });
 
   it('gives up after a bounded number of deadlocks with BUSY_TRY_AGAIN', async () => {

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { BusyTryAgainError } from '../common/domain-error.js';
 import type { Environment } from '../config/environment.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 const MAX_DEADLOCK_RETRIES = 3;
 const MYSQL_DEADLOCK = 'ER_LOCK_DEADLOCK';
@@ -27,6 +28,7 @@ export class TransactionRunner {
   constructor(
     private readonly dataSource: DataSource,
     config: ConfigService<Environment, true>,
+    private readonly metrics: MetricsService,
   ) {
     this.isSqlite = dataSource.options.type === 'better-sqlite3';
     this.lockWaitTimeoutSeconds = config.get('LOCK_WAIT_TIMEOUT_SECONDS', { infer: true });
@@ -58,6 +60,7 @@ export class TransactionRunner {
         const code = mysqlErrorCode(error);
         if (code === MYSQL_DEADLOCK && attempt < MAX_DEADLOCK_RETRIES) {
           this.logger.warn(`Deadlock, retrying (attempt ${attempt + 1} of ${MAX_DEADLOCK_RETRIES})`);
+          this.metrics.recordLockRetry();
           await sleep(5 + Math.random() * 20 * (attempt + 1));
           continue;
         }

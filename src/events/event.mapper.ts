@@ -1,27 +1,53 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { centsToAmount } from '../common/money.js';
 import type { Event } from './event.entity.js';
 import { seatsLeft, type TicketCategory } from './ticket-category.entity.js';
 
-export interface TicketCategoryResponse {
-  name: string;
-  price: number;
-  seats_limit: number;
-  seats_sold: number;
-  seats_held: number;
-  seats_available: number;
-  max_per_booking: number | null;
+export class TicketCategoryResponse {
+  @ApiProperty({ example: 'VIP' })
+  name!: string;
+
+  @ApiProperty({ example: 150 })
+  price!: number;
+
+  @ApiProperty({ type: 'integer', example: 50 })
+  seats_limit!: number;
+
+  @ApiProperty({ type: 'integer', example: 2 })
+  seats_sold!: number;
+
+  @ApiProperty({ type: 'integer', example: 2, description: 'Seats in holds that have not expired.' })
+  seats_held!: number;
+
+  @ApiProperty({ type: 'integer', example: 46, description: 'seats_limit − seats_sold − seats_held' })
+  seats_available!: number;
+
+  @ApiProperty({ type: 'integer', nullable: true, example: 4, description: 'Most seats one booking or hold may take; null for no limit.' })
+  max_per_booking!: number | null;
 }
 
-export interface EventResponse {
-  id: number;
-  name: string;
-  venue: string;
-  date: string;
-  details: string | null;
-  sold_out: boolean;
-  ticket_categories: TicketCategoryResponse[];
-}
+export class EventResponse {
+  @ApiProperty({ type: 'integer', example: 1 })
+  id!: number;
 
+  @ApiProperty({ example: 'Music Concert' })
+  name!: string;
+
+  @ApiProperty({ example: 'Stadium A' })
+  venue!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2027-06-15T18:00:00.000Z', description: 'UTC' })
+  date!: string;
+
+  @ApiProperty({ type: 'string', nullable: true, example: 'A great music concert.' })
+  details!: string | null;
+
+  @ApiProperty({ description: 'True when no category has a seat available right now.' })
+  sold_out!: boolean;
+
+  @ApiProperty({ type: [TicketCategoryResponse] })
+  ticket_categories!: TicketCategoryResponse[];
+}
 
 export function mapTicketCategory(category: TicketCategory): TicketCategoryResponse {
   return {

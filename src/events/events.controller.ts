@@ -1,21 +1,35 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ErrorCode } from '../common/error-code.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
+import { ApiErrors, ApiIdempotencyKey, ApiIdParam, IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../openapi/api-decorators.js';
 import { CreateEventDto } from './dto/create-event.dto.js';
 import { ListEventsQuery } from './dto/list-events.query.js';
-import { mapEvent, type EventResponse } from './event.mapper.js';
+import { EventResponse, mapEvent } from './event.mapper.js';
 import { EventsService, type EventPage } from './events.service.js';
 
+@ApiTags('events')
 @Controller('events')
 export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Post()
+  @ApiIdempotencyKey()
+  @ApiOperation({ summary: 'Publish an event with its ticket categories' })
+  @ApiCreatedResponse({ type: EventResponse })
+  @ApiErrors(ErrorCode.ValidationFailed, ...JSON_BODY_ERRORS, ErrorCode.BusyTryAgain, ...IDEMPOTENCY_ERRORS)
   async create(@Body() dto: CreateEventDto): Promise<EventResponse> {
     return mapEvent(await this.events.create(dto));
   }
 
   @Get()
+  @ApiOperation({ summary: 'Upcoming events by date, paginated by cursor' })
+  @ApiOkResponse({
+    type: [EventResponse],
+    headers: { Link: { description: 'RFC 8288 link to the next page (rel="next"), when there is one.', schema: { type: 'string' } } },
+  })
+  @ApiErrors(ErrorCode.ValidationFailed)
   async list(@Query() query: ListEventsQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<EventResponse[]> {
     const page = await this.events.findUpcoming(query);
     const link = nextPageLink(page);
@@ -24,6 +38,10 @@ export class EventsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One event, past ones too' })
+  @ApiIdParam('The event id.')
+  @ApiOkResponse({ type: EventResponse })
+  @ApiErrors(ErrorCode.ValidationFailed, ErrorCode.EventNotFound)
   async findOne(@Param('id', ParseIdPipe) id: number): Promise<EventResponse> {
     return mapEvent(await this.events.findOne(id));
   }

@@ -6,14 +6,23 @@ import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl, type DatabaseUrl } from '../../src/config/environment.js';
-import { applicationOptions, createHttpAdapter } from '../../src/http-adapter.js';
+import type { DestinationStream } from 'pino';
+import { applicationOptions, configureApplication, createHttpAdapter } from '../../src/http-adapter.js';
+import { LOG_DESTINATION } from '../../src/logging/logging.module.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
   http: () => ReturnType<typeof request>;
   dataSource: DataSource;
   database: DatabaseUrl;
+  /** Every route the HTTP server registered, as Fastify saw it. */
+  routes: { method: string; url: string }[];
   close: () => Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Receives the app's log lines instead of standard output. */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -21,16 +30,22 @@ export interface TestApp {
  * `environment` is applied before the app module first loads, since configuration is read then
  * (once per spec file).
  */
-export async function createTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(environment: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   Object.assign(process.env, environment);
   const database = parseDatabaseUrl(process.env.DATABASE_URL);
   await createDatabase(database);
   const { AppModule } = await import('../../src/app.module.js');
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
-    ...applicationOptions,
-    logger: ['error', 'warn'],
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(LOG_DESTINATION)
+    .useValue(options.logDestination)
+    .compile();
+  const adapter = createHttpAdapter();
+  const routes: TestApp['routes'] = [];
+  adapter.getInstance().addHook('onRoute', ({ method, url }) => {
+    for (const each of [method].flat()) routes.push({ method: each, url });
   });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, { ...applicationOptions, bufferLogs: true });
+  configureApplication(app);
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer();
   return {
@@ -38,6 +53,7 @@ export async function createTestApp(environment: Record<string, string> = {}): P
     http: () => request(server),
     dataSource: app.get(DataSource),
     database,
+    routes,
     close: async () => {
       await app.close();
       await dropDatabase(database);
@@ -46,18 +62,18 @@ export async function createTestApp(environment: Record<string, string> = {}): P
 }
 
 /** Refuses anything but a database whose name says it is a throw-away test database. */
-function assertThrowAway(database: DatabaseUrl): void {
+export function assertThrowAway(database: DatabaseUrl): void {
   const name = database.kind === 'mysql' ? database.database : database.path;
   if (!/test/i.test(name)) throw new Error(`Refusing to run tests against "${name}": its name must contain "test"`);
 }
 
-async function createDatabase(database: DatabaseUrl): Promise<void> {
+export async function createDatabase(database: DatabaseUrl): Promise<void> {
   assertThrowAway(database);
   if (database.kind !== 'mysql') return;
   await onServer(database, `CREATE DATABASE \`${database.database}\` CHARACTER SET utf8mb4`);
 }
 
-async function dropDatabase(database: DatabaseUrl): Promise<void> {
+export async function dropDatabase(database: DatabaseUrl): Promise<void> {
   assertThrowAway(database);
   if (database.kind === 'mysql') {
     await onServer(database, `DROP DATABASE IF EXISTS \`${database.database}\``);

@@ -17,3 +17,6 @@ if (target === 'mysql') {
 } else {
   throw new Error(`TEST_DATABASE must be "sqlite" or "mysql", not "${target}"`);
 }
+
+// Requests are logged at info level: tests show only warnings and errors (a 500's stack, say).
+process.env.LOG_LEVEL ??= 'warn';

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -19,25 +20,38 @@ import {
   IsNotGreaterThanProperty,
   IsPrice,
   IsZonedIsoDateTime,
+  MAX_PRICE,
 } from '../../common/validators.js';
 
 export const MAX_SEATS = 1_000_000;
 export const MAX_PER_BOOKING = 1_000;
 
+/** A date a year ahead at 18:00 UTC, so that the example body in Swagger UI can be sent as it is. */
+function exampleFutureDate(): string {
+  const date = new Date();
+  date.setUTCFullYear(date.getUTCFullYear() + 1);
+  date.setUTCHours(18, 0, 0, 0);
+  return date.toISOString().replace('.000Z', 'Z');
+}
+
 export class CreateTicketCategoryDto {
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'General', description: 'Unique within the event, ignoring case.' })
   @IsString()
   @Length(1, 100)
   @IsNotBlank()
   name!: string;
 
+  @ApiProperty({ minimum: 0, maximum: MAX_PRICE, multipleOf: 0.01, example: 50, description: 'Exact to the cent.' })
   @IsPrice()
   price!: number;
 
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_SEATS, example: 100 })
   @IsInt()
   @Min(1)
   @Max(MAX_SEATS)
   seats_limit!: number;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_SEATS, default: 0, description: 'At most seats_limit.' })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -45,6 +59,7 @@ export class CreateTicketCategoryDto {
   @IsNotGreaterThanProperty('seats_limit')
   seats_sold?: number;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PER_BOOKING, description: 'Most seats one booking or hold may take.' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -53,26 +68,39 @@ export class CreateTicketCategoryDto {
 }
 
 export class CreateEventDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Music Concert' })
   @IsString()
   @Length(1, 200)
   @IsNotBlank()
   name!: string;
 
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Stadium A' })
   @IsString()
   @Length(1, 200)
   @IsNotBlank()
   venue!: string;
 
+  @ApiProperty({ format: 'date-time', example: exampleFutureDate(), description: 'In the future, with a zone (Z or ±HH:MM).' })
   @IsString()
   @IsZonedIsoDateTime()
   @IsInTheFuture()
   date!: string;
 
+  @ApiPropertyOptional({ maxLength: 10_000, example: 'A great music concert.' })
   @IsOptional()
   @IsString()
   @MaxLength(10_000)
   details?: string;
 
+  @ApiProperty({
+    type: [CreateTicketCategoryDto],
+    minItems: 1,
+    maxItems: 50,
+    example: [
+      { name: 'General', price: 50, seats_limit: 100 },
+      { name: 'VIP', price: 150, seats_limit: 50 },
+    ],
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)

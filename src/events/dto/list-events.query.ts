@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
@@ -6,6 +7,7 @@ export const MAX_PAGE_SIZE = 100;
 
 export class ListEventsQuery {
   /** Only plain digits become a number; anything else stays a string and fails @IsInt. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value))
   @IsInt()
@@ -13,6 +15,7 @@ export class ListEventsQuery {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
+  @ApiPropertyOptional({ maxLength: 200, description: 'Opaque; taken from the Link header of the previous page.' })
   @IsOptional()
   @IsString()
   @MaxLength(200)

@@ -1,0 +1,36 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import { HealthReport } from './health-report.js';
+
+const DATABASE_PING_TIMEOUT_MS = 1000;
+
+/**
+ * Terminus documents these responses itself only where it can `require` @nestjs/swagger, which
+ * an ES module cannot, so they are declared here.
+ */
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
+  @ApiOkResponse({ type: HealthReport, description: 'Alive.' })
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the database answers within a second' })
+  @ApiOkResponse({ type: HealthReport, description: 'Ready to serve.' })
+  @ApiServiceUnavailableResponse({ type: HealthReport, description: 'The database does not answer: send no traffic here.' })
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.database.pingCheck('database', { timeout: DATABASE_PING_TIMEOUT_MS })]);
+  }
+}

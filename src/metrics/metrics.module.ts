@@ -1,0 +1,13 @@
+import { Global, Module } from '@nestjs/common';
+import { HttpMetricsHook } from './http-metrics.hook.js';
+import { MetricsController } from './metrics.controller.js';
+import { MetricsService } from './metrics.service.js';
+
+/** Global so that the services being measured (bookings, transactions) can record without importing it. */
+@Global()
+@Module({
+  controllers: [MetricsController],
+  providers: [MetricsService, HttpMetricsHook],
+  exports: [MetricsService],
+})
+export class MetricsModule {}

@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', '..', 'artifacts');
+
+let testApp: TestApp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+  const address = testApp.app.getHttpServer().address() as { port: number };
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`http://127.0.0.1:${address.port}/docs`);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await testApp.close();
+});
+
+/** Opens an operation in Swagger UI, presses "Try it out", lets `fill` edit the form, presses "Execute". */
+async function tryItOut(operationId: string, fill: (operation: Locator) => Promise<void> = async () => undefined): Promise<Locator> {
+  const operation = page.locator(`[id$="-${operationId}"]`);
+  await operation.locator('.opblock-summary').click();
+  await operation.getByRole('button', { name: 'Try it out' }).click();
+  await fill(operation);
+  await operation.getByRole('button', { name: 'Execute' }).click();
+  return operation.locator('.live-responses-table tbody .response');
+}
+
+describe('Swagger UI at /docs', () => {
+  it('creates an event and books a seat with "Try it out", showing 201 both times', async () => {
+    const created = await tryItOut('EventsController_create');
+    await expect(created.locator('.response-col_status').innerText()).resolves.toBe('201');
+    const event = JSON.parse(await created.locator('.response-col_description pre').first().innerText()) as { id: number };
+
+    const booked = await tryItOut('BookingsController_book', async (operation) => {
+      await operation.locator('input[placeholder="id"]').fill(String(event.id));
+    });
+    await expect(booked.locator('.response-col_status').innerText()).resolves.toBe('201');
+    await booked.scrollIntoViewIfNeeded();
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui-booking.png') });
+    const body = JSON.parse(await booked.locator('.response-col_description pre').first().innerText()) as { event_id: number; quantity: number };
+    expect(body).toMatchObject({ event_id: event.id, quantity: 2 });
+  });
+});
