@@ -12,6 +12,8 @@ import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { ShutdownDeadline } from './lifecycle/shutdown-deadline.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { OrganizersModule } from './organizers/organizers.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 
 @Module({
   imports: [
@@ -19,6 +21,8 @@ import { MetricsModule } from './metrics/metrics.module.js';
     LoggingModule,
     MetricsModule,
     DatabaseModule,
+    OrganizersModule,
+    RateLimitModule,
     HealthModule,
     EventsModule,
     BookingsModule,

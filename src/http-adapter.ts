@@ -1,7 +1,9 @@
 import type { NestApplicationOptions } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
+import type { Environment } from './config/environment.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './logging/request-id.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 
@@ -13,13 +15,25 @@ export const UNMATCHED_ROUTE = 'unmatched';
 const routeTemplates = new WeakMap<IncomingMessage, string>();
 
 /**
+ * How many proxies in front of us append to X-Forwarded-For. The adapter exists before the
+ * configuration is read, so Fastify asks this function per request and it reads the setting then.
+ */
+let trustedProxyHops = 0;
+const trustProxy = (_address: string, hop: number): boolean => hop < trustedProxyHops;
+
+/**
  * The one place the HTTP platform is configured, so the app and the tests serve alike.
  * Bodies are JSON only: Fastify's own JSON parser stays (1 MiB limit, prototype-poisoning
  * protection); its text parser goes, and Nest's form parser is never added, so any other
  * content type is answered 415.
  */
 export function createHttpAdapter(): FastifyAdapter {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestIdFor, return503OnClosing: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: requestIdFor,
+    return503OnClosing: false,
+    trustProxy,
+  });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
   // Logs and metrics are keyed by route template (/events/:id), which only Fastify knows;
@@ -42,6 +56,18 @@ export const applicationOptions: NestApplicationOptions = { bodyParser: false };
 
 /** What the app and the tests both do between creating the application and listening. */
 export function configureApplication(app: NestFastifyApplication): void {
+  const config = app.get<ConfigService<Environment, true>>(ConfigService);
   app.useLogger(app.get(Logger));
+  trustedProxyHops = config.get('TRUSTED_PROXIES', { infer: true });
+  // Helmet's defaults, except that plain-HTTP deployments must still load Swagger UI's assets.
+  app.useSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  const origins = config.get('CORS_ORIGINS', { infer: true });
+  if (origins.length > 0) {
+    app.enableCors({
+      origin: origins,
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+      exposedHeaders: ['Link', 'Retry-After', 'Idempotent-Replayed', 'X-Request-Id'],
+    });
+  }
   setUpOpenApi(app);
 }

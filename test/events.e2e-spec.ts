@@ -1,4 +1,4 @@
-import { createEvent, eventBody, inDays, insertPastEvent } from './support/fixtures.js';
+import { createEvent, eventBody, inDays, insertPastEvent, organizerAuth } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 let testApp: TestApp;
@@ -20,7 +20,7 @@ describe('POST /events', () => {
   it('creates an event and returns its representation with exact prices', async () => {
     const response = await testApp
       .http()
-      .post('/events')
+      .post('/events').set('Authorization', organizerAuth)
       .send(
         eventBody({
           date: '2031-06-15T20:00:00+02:00',
@@ -38,6 +38,7 @@ describe('POST /events', () => {
       venue: 'Stadium A',
       date: '2031-06-15T18:00:00.000Z',
       details: 'A great music concert.',
+      status: 'scheduled',
       sold_out: false,
       ticket_categories: [
         { name: 'General', price: 19.99, seats_limit: 100, seats_sold: 0, seats_held: 0, seats_available: 100, max_per_booking: null },
@@ -58,7 +59,7 @@ describe('POST /events', () => {
   it('treats details as optional', async () => {
     const body = eventBody();
     delete body.details;
-    const response = await testApp.http().post('/events').send(body);
+    const response = await testApp.http().post('/events').set('Authorization', organizerAuth).send(body);
     expect(response.status).toBe(201);
     expect(response.body.details).toBeNull();
   });
@@ -99,7 +100,7 @@ describe('POST /events', () => {
     ['an unknown category field', { ticket_categories: [{ name: 'A', price: 1, seats_limit: 1, colour: 'red' }] }, 'property colour should not exist'],
   ])('rejects %s with 400 VALIDATION_FAILED', async (_rule, overrides, fragment) => {
     const before = await testApp.dataSource.query('SELECT COUNT(*) AS n FROM events');
-    const response = await testApp.http().post('/events').send(eventBody(overrides));
+    const response = await testApp.http().post('/events').set('Authorization', organizerAuth).send(eventBody(overrides));
 
     expect(response.status).toBe(400);
     expectValidationError(response.body, fragment);
@@ -107,19 +108,19 @@ describe('POST /events', () => {
   });
 
   it('rejects a date in the past, saying it must be in the future', async () => {
-    const response = await testApp.http().post('/events').send(eventBody({ date: '2020-01-01T10:00:00Z' }));
+    const response = await testApp.http().post('/events').set('Authorization', organizerAuth).send(eventBody({ date: '2020-01-01T10:00:00Z' }));
     expect(response.status).toBe(400);
     expectValidationError(response.body, 'date must be in the future');
   });
 
   it('rejects a body that is not a JSON object', async () => {
-    const response = await testApp.http().post('/events').send([eventBody()]);
+    const response = await testApp.http().post('/events').set('Authorization', organizerAuth).send([eventBody()]);
     expect(response.status).toBe(400);
     expectValidationError(response.body, 'must be a JSON object');
   });
 
   it('rejects malformed JSON with 400 MALFORMED_JSON', async () => {
-    const response = await testApp.http().post('/events').set('Content-Type', 'application/json').send('{"name": ');
+    const response = await testApp.http().post('/events').set('Authorization', organizerAuth).set('Content-Type', 'application/json').send('{"name": ');
     expect(response.status).toBe(400);
     expect(response.body).toEqual({
       statusCode: 400,
@@ -130,7 +131,7 @@ describe('POST /events', () => {
   });
 
   it.each(['text/plain', 'application/x-www-form-urlencoded'])('rejects a %s body with 415 UNSUPPORTED_MEDIA_TYPE', async (type) => {
-    const response = await testApp.http().post('/events').set('Content-Type', type).send('name=Gig');
+    const response = await testApp.http().post('/events').set('Authorization', organizerAuth).set('Content-Type', type).send('name=Gig');
     expect(response.status).toBe(415);
     expect(response.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -138,7 +139,7 @@ describe('POST /events', () => {
   it('rejects a JSON body carrying __proto__ with 400', async () => {
     const response = await testApp
       .http()
-      .post('/events')
+      .post('/events').set('Authorization', organizerAuth)
       .set('Content-Type', 'application/json')
       .send('{"name":"x","__proto__":{"admin":true}}');
     expect(response.status).toBe(400);
@@ -148,7 +149,7 @@ describe('POST /events', () => {
   it('rejects a body over 1 MiB with 413 PAYLOAD_TOO_LARGE', async () => {
     const response = await testApp
       .http()
-      .post('/events')
+      .post('/events').set('Authorization', organizerAuth)
       .send(eventBody({ details: 'x'.repeat(1024 * 1024) }));
     expect(response.status).toBe(413);
     expect(response.body.code).toBe('PAYLOAD_TOO_LARGE');

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/environment.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { ensureBuilt, startBuiltApp, type BuiltApp } from './support/built-app.js';
-import { categoryStates } from './support/fixtures.js';
+import { categoryStates, organizerAuth } from './support/fixtures.js';
 import { createDatabase, dropDatabase } from './support/test-app.js';
 
 const database = parseDatabaseUrl(process.env.DATABASE_URL);
@@ -30,7 +30,11 @@ function post(baseUrl: string, path: string, body: unknown): { sent: Promise<voi
     const payload = JSON.stringify(body);
     const request = httpRequest(
       `${baseUrl}${path}`,
-      { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } },
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), Authorization: organizerAuth },
+      },
       (response) => {
         let text = '';
         response.on('data', (chunk: Buffer) => (text += chunk.toString()));

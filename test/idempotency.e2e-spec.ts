@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, eventBody, lifecycleCounters } from './support/fixtures.js';
+import { createEvent, eventBody, lifecycleCounters, organizerAuth } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 let testApp: TestApp;
@@ -103,8 +103,8 @@ describe('Idempotency-Key', () => {
   it('works on event creation, holds, confirm and cancel alike', async () => {
     const createKey = randomUUID();
     const body = eventBody({ name: 'Once' });
-    const created = await testApp.http().post('/events').set('Idempotency-Key', createKey).send(body);
-    const createdAgain = await testApp.http().post('/events').set('Idempotency-Key', createKey).send(body);
+    const created = await testApp.http().post('/events').set('Authorization', organizerAuth).set('Idempotency-Key', createKey).send(body);
+    const createdAgain = await testApp.http().post('/events').set('Authorization', organizerAuth).set('Idempotency-Key', createKey).send(body);
     expect(createdAgain.body.id).toBe(created.body.id);
     expect(createdAgain.headers['idempotent-replayed']).toBe('true');
 

@@ -48,13 +48,22 @@ describe('GET /openapi.json', () => {
         expect({ route: `${method} ${path}`, success: statuses.some((status) => status.startsWith('2')) }).toEqual({ route: `${method} ${path}`, success: true });
       }
     }
-    expect(Object.keys(document.paths['/events/{id}/book'].post.responses).sort()).toEqual(['201', '400', '404', '409', '413', '415', '422', '500', '503']);
+    expect(Object.keys(document.paths['/events/{id}/book'].post.responses).sort()).toEqual(['201', '400', '404', '409', '413', '415', '422', '429', '500', '503']);
   });
 
   it('lists each error code an endpoint can answer under its status', () => {
     const conflict = document.paths['/events/{id}/book'].post.responses['409'] as { content: { 'application/json': { schema: { allOf: { properties?: { code: { enum: string[] } } }[] } } } };
     const codes = conflict.content['application/json'].schema.allOf[1].properties?.code.enum;
-    expect(codes).toEqual(['EVENT_IN_PAST', 'SOLD_OUT', 'INSUFFICIENT_SEATS', 'IDEMPOTENCY_KEY_IN_USE']);
+    expect(codes).toEqual(['EVENT_IN_PAST', 'EVENT_CANCELLED', 'SOLD_OUT', 'INSUFFICIENT_SEATS', 'IDEMPOTENCY_KEY_IN_USE']);
+  });
+
+  it('marks exactly the organiser endpoints with the bearer scheme', () => {
+    const secured = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, operation]) => (operation as { security?: unknown[] }).security?.length)
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(secured.sort()).toEqual(['GET /events/{id}/bookings', 'PATCH /events/{id}', 'POST /events', 'POST /events/{id}/cancel']);
   });
 
   it('serves Swagger UI at /docs', async () => {

@@ -1,11 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorCode } from '../common/error-code.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
+import { PublicWrite } from '../rate-limit/rate-limit.module.js';
 import { ApiErrors, ApiIdempotencyKey, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../openapi/api-decorators.js';
 import { BookingResponse, mapBooking } from './booking.mapper.js';
-import { BookingsService } from './bookings.service.js';
+import { BookingsService, type BookingPage } from './bookings.service.js';
 import { CreateBookingDto } from './dto/create-booking.dto.js';
+import { ListBookingsQuery } from './dto/list-bookings.query.js';
+import { CurrentOrganizer, OrganizerOnly } from '../organizers/organizer.guard.js';
 
 @ApiTags('bookings')
 @Controller()
@@ -13,6 +17,7 @@ export class BookingsController {
   constructor(private readonly bookings: BookingsService) {}
 
   @Post('events/:id/book')
+  @PublicWrite()
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Book seats in one ticket category of an event (hold and confirm in one step)' })
   @ApiIdParam('The event id.')
@@ -22,15 +27,38 @@ export class BookingsController {
     ...JSON_BODY_ERRORS,
     ErrorCode.EventNotFound,
     ErrorCode.EventInPast,
+    ErrorCode.EventCancelled,
     ErrorCode.TicketCategoryNotFound,
     ErrorCode.QuantityAboveLimit,
     ErrorCode.SoldOut,
     ErrorCode.InsufficientSeats,
     ErrorCode.BusyTryAgain,
+    ErrorCode.RateLimited,
     ...IDEMPOTENCY_ERRORS,
   )
   async book(@Param('id', ParseIdPipe) eventId: number, @Body() dto: CreateBookingDto): Promise<BookingResponse> {
     return mapBooking(await this.bookings.book(eventId, dto));
+  }
+
+  @Get('events/:id/bookings')
+  @OrganizerOnly()
+  @ApiOperation({ summary: "An event's bookings with their customers, oldest first (the event's organiser only)" })
+  @ApiIdParam('The event id.')
+  @ApiOkResponse({
+    type: [BookingResponse],
+    headers: { Link: { description: 'RFC 8288 link to the next page (rel="next"), when there is one.', schema: { type: 'string' } } },
+  })
+  @ApiErrors(ErrorCode.ValidationFailed, ErrorCode.Unauthorized, ErrorCode.EventNotFound)
+  async listForEvent(
+    @Param('id', ParseIdPipe) eventId: number,
+    @Query() query: ListBookingsQuery,
+    @CurrentOrganizer() organizerId: number,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BookingResponse[]> {
+    const page = await this.bookings.listForEvent(eventId, organizerId, query);
+    const link = nextPageLink(eventId, query, page);
+    if (link) void reply.header('Link', link);
+    return page.bookings.map(mapBooking);
   }
 
   @Get('bookings/:reference')
@@ -43,13 +71,20 @@ export class BookingsController {
   }
 
   @Post('bookings/:reference/cancel')
+  @PublicWrite()
   @ApiIdempotencyKey()
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a booking; its seats return. Cancelling again answers the same result.' })
   @ApiReferenceParam('The booking reference.')
   @ApiOkResponse({ type: BookingResponse })
-  @ApiErrors(ErrorCode.BookingNotFound, ErrorCode.EventInPast, ErrorCode.BusyTryAgain, ...IDEMPOTENCY_ERRORS)
+  @ApiErrors(ErrorCode.BookingNotFound, ErrorCode.EventInPast, ErrorCode.BusyTryAgain, ErrorCode.RateLimited, ...IDEMPOTENCY_ERRORS)
   async cancel(@Param('reference') reference: string): Promise<BookingResponse> {
     return mapBooking(await this.bookings.cancel(reference));
   }
+}
+
+function nextPageLink(eventId: number, { status }: ListBookingsQuery, { nextCursor, limit }: BookingPage): string | undefined {
+  if (nextCursor === undefined) return undefined;
+  const filter = status === undefined ? '' : `&status=${status}`;
+  return `</events/${eventId}/bookings?limit=${limit}${filter}&cursor=${nextCursor}>; rel="next"`;
 }

@@ -1,15 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
-import { BookingNotFoundError, DomainError, EventInPastError } from '../common/domain-error.js';
+import { MoreThan, type EntityManager, type Repository } from 'typeorm';
+import { BookingNotFoundError, DomainError, EventInPastError, ValidationFailedError } from '../common/domain-error.js';
 import { generateReference, normaliseReference } from '../common/reference.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { EventsService } from '../events/events.service.js';
 import { MetricsService, type BookingOutcome } from '../metrics/metrics.service.js';
 import { Booking, BookingStatus } from './booking.entity.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
-import { changeSeats, freeOverdueSeatsIfShort, lockCategory, type LockedCategory } from './hold-ledger.js';
+import type { ListBookingsQuery } from './dto/list-bookings.query.js';
+import { DEFAULT_PAGE_SIZE } from '../events/dto/list-events.query.js';
+import { changeSeats, freeOverdueSeatsIfShort, lockCategory, lockOpenCategory, type LockedCategory } from './hold-ledger.js';
 import { assertSeatsAvailable, bookableCategory, hasTakenPlace } from './seat-rules.js';
+
+export interface BookingPage {
+  bookings: Booking[];
+  nextCursor: string | undefined;
+  limit: number;
+}
 
 export interface NewBooking {
   eventId: number;
@@ -50,7 +58,7 @@ export class BookingsService {
     const category = bookableCategory(event, dto.ticket_category, dto.quantity, now);
 
     const booking = await this.transactions.run(async (manager) => {
-      const locked = await lockCategory(manager, category.id, this.transactions.writeLock);
+      const locked = await lockOpenCategory(manager, category.id, this.transactions.writeLock);
       await freeOverdueSeatsIfShort(manager, locked, dto.quantity, now);
       assertSeatsAvailable(locked, dto.quantity);
       await changeSeats(manager, locked, { sold: dto.quantity });
@@ -73,6 +81,23 @@ export class BookingsService {
         : await this.bookings.findOne({ where: { reference: normalised }, relations: { event: true, ticketCategory: true } });
     if (!booking) throw new BookingNotFoundError(reference);
     return booking;
+  }
+
+  /** An owner's view of an event's bookings, oldest first, keyset-paginated by id. */
+  async listForEvent(eventId: number, organizerId: number, query: ListBookingsQuery): Promise<BookingPage> {
+    const event = await this.events.findOwned(eventId, organizerId);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const afterId = query.cursor === undefined ? 0 : decodeBookingCursor(query.cursor);
+    const rows = await this.bookings.find({
+      where: { eventId, id: MoreThan(afterId), ...(query.status && { status: query.status }) },
+      relations: { ticketCategory: true },
+      order: { id: 'ASC' },
+      take: limit + 1,
+    });
+    const bookings = rows.slice(0, limit).map((booking) => Object.assign(booking, { event }));
+    const last = bookings.at(-1);
+    const nextCursor = rows.length > limit && last ? encodeBookingCursor(last.id) : undefined;
+    return { bookings, nextCursor, limit };
   }
 
   /** Cancelling twice answers the same cancelled booking; seats return exactly once. */
@@ -117,4 +142,22 @@ export async function insertBooking(manager: EntityManager, category: LockedCate
 /** A refused booking is counted under its error code (`sold_out`, …); anything else is `error`. */
 function outcomeOf(error: unknown): BookingOutcome {
   return error instanceof DomainError ? error.code.toLowerCase() : 'error';
+}
+
+function encodeBookingCursor(id: number): string {
+  return Buffer.from(JSON.stringify([id])).toString('base64url');
+}
+
+function decodeBookingCursor(cursor: string): number {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  const id = Array.isArray(decoded) && decoded.length === 1 ? (decoded[0] as unknown) : undefined;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+    throw new ValidationFailedError(['cursor is not valid; use the one from the Link header of the previous page']);
+  }
+  return id;
 }

@@ -1,8 +1,12 @@
 import type { EntityManager } from 'typeorm';
+import { EventCancelledError } from '../common/domain-error.js';
 import { seatsLeft, TicketCategory } from '../events/ticket-category.entity.js';
 import { Hold, HoldStatus } from './hold.entity.js';
 
-export type LockedCategory = Pick<TicketCategory, 'id' | 'name' | 'priceCents' | 'seatsLimit' | 'seatsSold' | 'seatsHeld'>;
+export type LockedCategory = Pick<
+  TicketCategory,
+  'id' | 'eventId' | 'name' | 'priceCents' | 'seatsLimit' | 'seatsSold' | 'seatsHeld' | 'salesClosed'
+>;
 
 /**
  * Everything that changes seat counters goes through here, inside a write transaction whose
@@ -15,10 +19,21 @@ export async function lockCategory(
   lock: 'pessimistic_write' | undefined,
 ): Promise<LockedCategory> {
   return manager.findOneOrFail(TicketCategory, {
-    select: { id: true, name: true, priceCents: true, seatsLimit: true, seatsSold: true, seatsHeld: true },
+    select: { id: true, eventId: true, name: true, priceCents: true, seatsLimit: true, seatsSold: true, seatsHeld: true, salesClosed: true },
     where: { id: categoryId },
     lock: lock && { mode: lock },
   });
+}
+
+/** Locks a category that is about to sell or hold seats; a cancellation that got there first wins. */
+export async function lockOpenCategory(
+  manager: EntityManager,
+  categoryId: number,
+  lock: 'pessimistic_write' | undefined,
+): Promise<LockedCategory> {
+  const category = await lockCategory(manager, categoryId, lock);
+  if (category.salesClosed) throw new EventCancelledError(category.eventId);
+  return category;
 }
 
 /**

@@ -7,6 +7,8 @@ export enum HoldStatus {
   Active = 'active',
   Confirmed = 'confirmed',
   Expired = 'expired',
+  /** Let go because the event was cancelled. */
+  Released = 'released',
 }
 
 @Entity({ name: 'holds' })

@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import type { FastifyReply } from 'fastify';
 import { ErrorCode } from '../common/error-code.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
+import { PublicWrite } from '../rate-limit/rate-limit.module.js';
 import { ApiErrors, ApiIdempotencyKey, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../openapi/api-decorators.js';
 import { BookingResponse, mapBooking } from './booking.mapper.js';
 import { CreateBookingDto } from './dto/create-booking.dto.js';
@@ -15,6 +16,7 @@ export class HoldsController {
   constructor(private readonly holds: HoldsService) {}
 
   @Post('events/:id/holds')
+  @PublicWrite()
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Hold seats for HOLD_TTL_SECONDS while the buyer pays; same checks as a booking' })
   @ApiIdParam('The event id.')
@@ -24,11 +26,13 @@ export class HoldsController {
     ...JSON_BODY_ERRORS,
     ErrorCode.EventNotFound,
     ErrorCode.EventInPast,
+    ErrorCode.EventCancelled,
     ErrorCode.TicketCategoryNotFound,
     ErrorCode.QuantityAboveLimit,
     ErrorCode.SoldOut,
     ErrorCode.InsufficientSeats,
     ErrorCode.BusyTryAgain,
+    ErrorCode.RateLimited,
     ...IDEMPOTENCY_ERRORS,
   )
   async create(@Param('id', ParseIdPipe) eventId: number, @Body() dto: CreateBookingDto): Promise<HoldResponse> {
@@ -37,12 +41,13 @@ export class HoldsController {
 
   /** 201 when this call made the booking; 200 with the same booking when it already existed. */
   @Post('holds/:reference/confirm')
+  @PublicWrite()
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Turn a hold into a booking: its seats move from held to sold' })
   @ApiReferenceParam('The hold reference.')
   @ApiCreatedResponse({ type: BookingResponse, description: 'The booking was made by this call.' })
   @ApiOkResponse({ type: BookingResponse, description: 'The hold had already been confirmed: the same booking.' })
-  @ApiErrors(ErrorCode.HoldNotFound, ErrorCode.HoldExpired, ErrorCode.EventInPast, ErrorCode.BusyTryAgain, ...IDEMPOTENCY_ERRORS)
+  @ApiErrors(ErrorCode.HoldNotFound, ErrorCode.HoldExpired, ErrorCode.EventInPast, ErrorCode.EventCancelled, ErrorCode.BusyTryAgain, ErrorCode.RateLimited, ...IDEMPOTENCY_ERRORS)
   async confirm(@Param('reference') reference: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<BookingResponse> {
     const { booking, created } = await this.holds.confirm(reference);
     if (!created) void reply.status(200);
@@ -50,11 +55,12 @@ export class HoldsController {
   }
 
   @Delete('holds/:reference')
+  @PublicWrite()
   @HttpCode(204)
   @ApiOperation({ summary: 'Release a hold; its seats are free at once' })
   @ApiReferenceParam('The hold reference.')
   @ApiNoContentResponse({ description: 'Released.' })
-  @ApiErrors(ErrorCode.HoldNotFound, ErrorCode.HoldAlreadyConfirmed, ErrorCode.BusyTryAgain)
+  @ApiErrors(ErrorCode.HoldNotFound, ErrorCode.HoldAlreadyConfirmed, ErrorCode.BusyTryAgain, ErrorCode.RateLimited)
   async release(@Param('reference') reference: string): Promise<void> {
     await this.holds.release(reference);
   }

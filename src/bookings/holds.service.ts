@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, LessThanOrEqual, type Repository } from 'typeorm';
+import { In, LessThan, LessThanOrEqual, type Repository } from 'typeorm';
 import {
-  EventInPastError,
+  EventCancelledError,
   HoldAlreadyConfirmedError,
   HoldExpiredError,
   HoldNotFoundError,
@@ -15,11 +15,11 @@ import { EventsService } from '../events/events.service.js';
 import { Booking } from './booking.entity.js';
 import { insertBooking } from './bookings.service.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
-import { changeSeats, expireOverdueHolds, freeOverdueSeatsIfShort, lockCategory } from './hold-ledger.js';
+import { changeSeats, expireOverdueHolds, freeOverdueSeatsIfShort, lockCategory, lockOpenCategory } from './hold-ledger.js';
 import { Hold, HoldStatus } from './hold.entity.js';
-import { assertSeatsAvailable, bookableCategory, hasTakenPlace } from './seat-rules.js';
+import { assertOnSale, assertSeatsAvailable, bookableCategory } from './seat-rules.js';
 
-/** Expired holds are kept this long so that confirming one answers 410 rather than 404. */
+/** Expired and released holds are kept this long so that confirming one answers 410/409 rather than 404. */
 const EXPIRED_HOLD_RETENTION_MS = 24 * 60 * 60 * 1000;
 const SWEEP_BATCH = 500;
 
@@ -50,7 +50,7 @@ export class HoldsService {
     const category = bookableCategory(event, dto.ticket_category, dto.quantity, now);
 
     const hold = await this.transactions.run(async (manager) => {
-      const locked = await lockCategory(manager, category.id, this.transactions.writeLock);
+      const locked = await lockOpenCategory(manager, category.id, this.transactions.writeLock);
       await freeOverdueSeatsIfShort(manager, locked, dto.quantity, now);
       assertSeatsAvailable(locked, dto.quantity);
       await changeSeats(manager, locked, { held: dto.quantity });
@@ -78,13 +78,13 @@ export class HoldsService {
   async confirm(reference: string): Promise<ConfirmedHold> {
     const hold = await this.findByReference(reference);
     if (hold.status === HoldStatus.Confirmed) return { booking: await this.bookingOf(hold), created: false };
+    if (hold.status === HoldStatus.Released) throw new EventCancelledError(hold.eventId);
     const now = new Date();
     if (hold.status === HoldStatus.Expired || hold.expiresAt.getTime() <= now.getTime()) throw new HoldExpiredError(hold.reference);
-    const event = await this.events.findOne(hold.eventId);
-    if (hasTakenPlace(event, now)) throw new EventInPastError(event.id);
+    assertOnSale(await this.events.findOne(hold.eventId), now);
 
     const outcome = await this.transactions.run(async (manager): Promise<{ bookingId: number; created: boolean }> => {
-      const locked = await lockCategory(manager, hold.ticketCategoryId, this.transactions.writeLock);
+      const locked = await lockOpenCategory(manager, hold.ticketCategoryId, this.transactions.writeLock);
       // Re-read under the lock: a concurrent confirm, release or sweep may have got here first.
       const current = await manager.findOneBy(Hold, { id: hold.id });
       if (!current) throw new HoldNotFoundError(hold.reference);
@@ -107,10 +107,14 @@ export class HoldsService {
     return { booking: await this.bookingById(outcome.bookingId), created: outcome.created };
   }
 
-  /** Frees the seats at once. A confirmed hold is a booking now and must be cancelled as one. */
+  /**
+   * Frees the seats at once. A confirmed hold is a booking now and must be cancelled as one; a
+   * hold let go by the event's cancellation has no seats left to free.
+   */
   async release(reference: string): Promise<void> {
     const hold = await this.findByReference(reference);
     if (hold.status === HoldStatus.Confirmed) throw new HoldAlreadyConfirmedError(hold.reference);
+    if (hold.status === HoldStatus.Released) return;
 
     await this.transactions.run(async (manager) => {
       const locked = await lockCategory(manager, hold.ticketCategoryId, this.transactions.writeLock);
@@ -141,7 +145,10 @@ export class HoldsService {
       });
     }
     await this.transactions.run((manager) =>
-      manager.delete(Hold, { status: HoldStatus.Expired, expiresAt: LessThan(new Date(now.getTime() - EXPIRED_HOLD_RETENTION_MS)) }),
+      manager.delete(Hold, {
+        status: In([HoldStatus.Expired, HoldStatus.Released]),
+        expiresAt: LessThan(new Date(now.getTime() - EXPIRED_HOLD_RETENTION_MS)),
+      }),
     );
     return released;
   }

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../common/error-code.js';
-import type { Event } from '../events/event.entity.js';
+import { EventStatus, type Event } from '../events/event.entity.js';
 import type { TicketCategory } from '../events/ticket-category.entity.js';
 import { assertSeatsAvailable, bookableCategory } from './seat-rules.js';
 
@@ -21,7 +21,18 @@ function category(overrides: Partial<TicketCategory> = {}): TicketCategory {
 }
 
 function event(date: string, categories = [category()]): Event {
-  return { id: 1, name: 'Gig', venue: 'Hall', details: null, date: new Date(date), createdAt: now, ticketCategories: categories };
+  return {
+    id: 1,
+    name: 'Gig',
+    venue: 'Hall',
+    details: null,
+    date: new Date(date),
+    createdAt: now,
+    organizerId: 1,
+    status: EventStatus.Scheduled,
+    cancelledAt: null,
+    ticketCategories: categories,
+  };
 }
 
 function codeOf(action: () => unknown): ErrorCode | undefined {
@@ -46,6 +57,11 @@ describe('bookableCategory', () => {
 
   it('checks the date before the category name', () => {
     expect(codeOf(() => bookableCategory(event('2026-01-01T00:00:00Z'), 'Nope', 1, now))).toBe(ErrorCode.EventInPast);
+  });
+
+  it('rejects a cancelled event with EVENT_CANCELLED, before anything else', () => {
+    const cancelled = { ...event('2026-01-01T00:00:00Z'), status: EventStatus.Cancelled };
+    expect(codeOf(() => bookableCategory(cancelled, 'Nope', 1, now))).toBe(ErrorCode.EventCancelled);
   });
 
   it('rejects an unknown category with TICKET_CATEGORY_NOT_FOUND', () => {

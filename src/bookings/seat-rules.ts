@@ -1,23 +1,30 @@
 import {
+  EventCancelledError,
   EventInPastError,
   InsufficientSeatsError,
   QuantityAboveLimitError,
   SoldOutError,
   TicketCategoryNotFoundError,
 } from '../common/domain-error.js';
-import type { Event } from '../events/event.entity.js';
+import { EventStatus, type Event } from '../events/event.entity.js';
 import { categoryNameKey, seatsLeft, type SeatCounts, type TicketCategory } from '../events/ticket-category.entity.js';
 
 export function hasTakenPlace(event: Pick<Event, 'date'>, now: Date): boolean {
   return event.date.getTime() <= now.getTime();
 }
 
+/** Seats can be booked or held only for a scheduled event that has not yet taken place. */
+export function assertOnSale(event: Pick<Event, 'id' | 'date' | 'status'>, now: Date): void {
+  if (event.status === EventStatus.Cancelled) throw new EventCancelledError(event.id);
+  if (hasTakenPlace(event, now)) throw new EventInPastError(event.id);
+}
+
 /**
- * Checks that need no lock, in the contract's order: the event is upcoming, has the category,
+ * Checks that need no lock, in the contract's order: the event is on sale, has the category,
  * and the quantity is within the category's per-booking limit.
  */
 export function bookableCategory(event: Event, categoryName: string, quantity: number, now: Date): TicketCategory {
-  if (hasTakenPlace(event, now)) throw new EventInPastError(event.id);
+  assertOnSale(event, now);
   const key = categoryNameKey(categoryName);
   const category = event.ticketCategories.find((candidate) => candidate.nameKey === key);
   if (!category) throw new TicketCategoryNotFoundError(event.id, categoryName);

@@ -33,6 +33,27 @@ export class EventInPastError extends DomainError {
   }
 }
 
+export class EventCancelledError extends DomainError {
+  constructor(eventId: number) {
+    super(ErrorCode.EventCancelled, `Event ${eventId} has been cancelled.`);
+  }
+}
+
+export class SeatsLimitBelowSoldError extends DomainError {
+  constructor(categoryName: string, taken: number) {
+    super(
+      ErrorCode.SeatsLimitBelowSold,
+      `seats_limit of "${categoryName}" cannot go below the ${taken} seat${taken === 1 ? '' : 's'} already sold or held.`,
+    );
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(message: string, challenge: string) {
+    super(ErrorCode.Unauthorized, message, { 'WWW-Authenticate': challenge });
+  }
+}
+
 export class TicketCategoryNotFoundError extends DomainError {
   constructor(eventId: number, categoryName: string) {
     super(
@@ -100,6 +121,14 @@ export class IdempotencyKeyInUseError extends DomainError {
       'A request with this Idempotency-Key is still being processed (or was interrupted); retry later with the same key.',
       { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
     );
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super(ErrorCode.RateLimited, `Too many requests from this address; retry in ${retryAfterSeconds} s.`, {
+      'Retry-After': String(retryAfterSeconds),
+    });
   }
 }
 

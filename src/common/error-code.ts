@@ -4,9 +4,12 @@ export enum ErrorCode {
   MalformedJson = 'MALFORMED_JSON',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  Unauthorized = 'UNAUTHORIZED',
   NotFound = 'NOT_FOUND',
   EventNotFound = 'EVENT_NOT_FOUND',
   EventInPast = 'EVENT_IN_PAST',
+  EventCancelled = 'EVENT_CANCELLED',
+  SeatsLimitBelowSold = 'SEATS_LIMIT_BELOW_SOLD',
   TicketCategoryNotFound = 'TICKET_CATEGORY_NOT_FOUND',
   SoldOut = 'SOLD_OUT',
   InsufficientSeats = 'INSUFFICIENT_SEATS',
@@ -17,6 +20,7 @@ export enum ErrorCode {
   QuantityAboveLimit = 'QUANTITY_ABOVE_LIMIT',
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   IdempotencyKeyInUse = 'IDEMPOTENCY_KEY_IN_USE',
+  RateLimited = 'RATE_LIMITED',
   BusyTryAgain = 'BUSY_TRY_AGAIN',
   InternalError = 'INTERNAL_ERROR',
 }
@@ -26,12 +30,16 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.ValidationFailed:
     case ErrorCode.MalformedJson:
       return 400;
+    case ErrorCode.Unauthorized:
+      return 401;
     case ErrorCode.NotFound:
     case ErrorCode.EventNotFound:
     case ErrorCode.BookingNotFound:
     case ErrorCode.HoldNotFound:
       return 404;
     case ErrorCode.EventInPast:
+    case ErrorCode.EventCancelled:
+    case ErrorCode.SeatsLimitBelowSold:
     case ErrorCode.SoldOut:
     case ErrorCode.InsufficientSeats:
     case ErrorCode.HoldAlreadyConfirmed:
@@ -47,6 +55,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.QuantityAboveLimit:
     case ErrorCode.IdempotencyKeyReused:
       return 422;
+    case ErrorCode.RateLimited:
+      return 429;
     case ErrorCode.InternalError:
       return 500;
     case ErrorCode.BusyTryAgain:

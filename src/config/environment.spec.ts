@@ -21,6 +21,22 @@ describe('validateEnvironment', () => {
     });
   });
 
+  it('defaults to 60 public writes a minute, no trusted proxy, no CORS and no bootstrap key', () => {
+    expect(validateEnvironment({})).toMatchObject({
+      RATE_LIMIT_PER_MINUTE: 60,
+      TRUSTED_PROXIES: 0,
+      CORS_ORIGINS: [],
+      ORGANIZER_API_KEY: undefined,
+    });
+  });
+
+  it('reads a comma-separated list of CORS origins', () => {
+    expect(validateEnvironment({ CORS_ORIGINS: 'https://a.example.com, http://localhost:5173' }).CORS_ORIGINS).toEqual([
+      'https://a.example.com',
+      'http://localhost:5173',
+    ]);
+  });
+
   it('reads sqlite:// and mysql:// URLs', () => {
     expect(validateEnvironment({ DATABASE_URL: 'sqlite:///tmp/x.sqlite' }).DATABASE_URL).toEqual({ kind: 'sqlite', path: '/tmp/x.sqlite' });
     expect(validateEnvironment({ DATABASE_URL: 'mysql://app:s%40cret@db:3307/tickets' }).DATABASE_URL).toEqual({
@@ -40,7 +56,13 @@ describe('validateEnvironment', () => {
     [{ DATABASE_URL: 'mysql://localhost' }, 'DATABASE_URL must be mysql://USER:PASS@HOST:PORT/DB'],
     [{ DATABASE_URL: 'sqlite://' }, 'DATABASE_URL must name a file'],
     [{ DATABASE_URL: 'nonsense' }, 'DATABASE_URL must be sqlite://PATH or mysql://'],
-    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE must be an integer from 1'],
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE must be an integer from 2'],
+    [{ ORGANIZER_API_KEY: 'short' }, 'ORGANIZER_API_KEY must be 32 to 255 characters'],
+    [{ ORGANIZER_API_KEY: `${'x'.repeat(40)} y` }, 'ORGANIZER_API_KEY must be 32 to 255 characters'],
+    [{ RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE must be an integer from 0'],
+    [{ TRUSTED_PROXIES: 'all' }, 'TRUSTED_PROXIES must be an integer from 0 to 10'],
+    [{ CORS_ORIGINS: 'https://ok.example.com,shop.example.com' }, 'CORS_ORIGINS must list origins like https://shop.example.com'],
+    [{ CORS_ORIGINS: 'https://shop.example.com/path' }, 'CORS_ORIGINS must list origins'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be one of json, pretty'],
     [{ SHUTDOWN_GRACE_SECONDS: '-1' }, 'SHUTDOWN_GRACE_SECONDS must be an integer from 0 to 3600'],

@@ -20,6 +20,10 @@ export interface Environment {
   LOG_LEVEL: LogLevel;
   LOG_FORMAT: LogFormat;
   SHUTDOWN_GRACE_SECONDS: number;
+  ORGANIZER_API_KEY: string | undefined;
+  RATE_LIMIT_PER_MINUTE: number;
+  TRUSTED_PROXIES: number;
+  CORS_ORIGINS: string[];
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -75,6 +79,36 @@ function readChoice<T extends string>(env: RawEnvironment, variable: string, cho
   return value as T;
 }
 
+/** Optional; when set, long enough to be a real secret and free of characters a header would mangle. */
+function readApiKey(env: RawEnvironment, variable: string): string | undefined {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[A-Za-z0-9._~+/=-]{32,255}$/.test(raw)) {
+    throw new ConfigurationError(variable, 'must be 32 to 255 characters of letters, digits and ._~+/=- (generate one with `npm run --silent organizers -- create NAME`)');
+  }
+  return raw;
+}
+
+/** Comma-separated origins such as https://shop.example.com; empty leaves CORS off. */
+function readOrigins(env: RawEnvironment, variable: string): string[] {
+  const origins = readString(env, variable, '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) {
+      throw new ConfigurationError(variable, `must list origins like https://shop.example.com, separated by commas (got "${origin}")`);
+    }
+  }
+  return origins;
+}
+
 export function parseDatabaseUrl(raw: string | undefined): DatabaseUrl {
   if (raw === undefined || raw.trim() === '') {
     return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
@@ -122,12 +156,17 @@ export function validateEnvironment(env: RawEnvironment): Environment {
     PORT: readInteger(env, 'PORT', 3000, 0, 65535),
     HOST: readString(env, 'HOST', '0.0.0.0'),
     DATABASE_URL: parseDatabaseUrl(env.DATABASE_URL),
-    DATABASE_POOL_SIZE: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    // At least 2: start-up holds one connection for the migration lock while another migrates.
+    DATABASE_POOL_SIZE: readInteger(env, 'DATABASE_POOL_SIZE', 10, 2, 1000),
     LOCK_WAIT_TIMEOUT_SECONDS: readInteger(env, 'LOCK_WAIT_TIMEOUT_SECONDS', 5, 1, 3600),
     HOLD_TTL_SECONDS: readInteger(env, 'HOLD_TTL_SECONDS', 600, 1, 86_400),
     HOLD_SWEEP_INTERVAL_SECONDS: readInteger(env, 'HOLD_SWEEP_INTERVAL_SECONDS', 10, 1, 3600),
     LOG_LEVEL: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     LOG_FORMAT: readChoice(env, 'LOG_FORMAT', LOG_FORMATS, 'json'),
     SHUTDOWN_GRACE_SECONDS: readInteger(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 3600),
+    ORGANIZER_API_KEY: readApiKey(env, 'ORGANIZER_API_KEY'),
+    RATE_LIMIT_PER_MINUTE: readInteger(env, 'RATE_LIMIT_PER_MINUTE', 60, 0, 1_000_000),
+    TRUSTED_PROXIES: readInteger(env, 'TRUSTED_PROXIES', 0, 0, 10),
+    CORS_ORIGINS: readOrigins(env, 'CORS_ORIGINS'),
   };
 }

@@ -7,9 +7,11 @@ import type { DatabaseUrl } from '../config/environment.js';
 import { Event } from '../events/event.entity.js';
 import { TicketCategory } from '../events/ticket-category.entity.js';
 import { IdempotencyKey } from '../idempotency/idempotency-key.entity.js';
+import { ApiKey } from '../organizers/api-key.entity.js';
+import { Organizer } from '../organizers/organizer.entity.js';
 import { migrations } from './migrations/index.js';
 
-export const entities = [Event, TicketCategory, Booking, Hold, IdempotencyKey];
+export const entities = [Event, TicketCategory, Booking, Hold, IdempotencyKey, Organizer, ApiKey];
 
 export interface DatabaseSettings {
   url: DatabaseUrl;

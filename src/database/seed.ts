@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { EventsService } from '../events/events.service.js';
+import { ApiKeyStore } from '../organizers/api-key-store.js';
+import { BOOTSTRAP_ORGANIZER } from '../organizers/organizers.module.js';
 import { demoEvents } from './demo-events.js';
 
 /**
@@ -12,9 +14,11 @@ async function seed(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   try {
     const events = app.get(EventsService);
+    // Owned by the organiser ORGANIZER_API_KEY belongs to, so that key can manage the demo events.
+    const organizerId = await app.get(ApiKeyStore).ensureOrganizer(BOOTSTRAP_ORGANIZER);
     const now = new Date();
     const created = [];
-    for (const dto of demoEvents(now)) created.push(await events.create(dto));
+    for (const dto of demoEvents(now)) created.push(await events.create(dto, organizerId));
     for (const event of created) {
       const seats = event.ticketCategories.reduce((sum, category) => sum + category.seatsLimit - category.seatsSold, 0);
       const when = event.date < now ? 'past' : 'upcoming';

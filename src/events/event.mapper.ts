@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { centsToAmount } from '../common/money.js';
-import type { Event } from './event.entity.js';
+import { EventStatus, type Event } from './event.entity.js';
 import { seatsLeft, type TicketCategory } from './ticket-category.entity.js';
 
 export class TicketCategoryResponse {
@@ -42,6 +42,9 @@ export class EventResponse {
   @ApiProperty({ type: 'string', nullable: true, example: 'A great music concert.' })
   details!: string | null;
 
+  @ApiProperty({ enum: EventStatus, example: EventStatus.Scheduled })
+  status!: EventStatus;
+
   @ApiProperty({ description: 'True when no category has a seat available right now.' })
   sold_out!: boolean;
 
@@ -69,6 +72,7 @@ export function mapEvent(event: Event): EventResponse {
     venue: event.venue,
     date: event.date.toISOString(),
     details: event.details,
+    status: event.status,
     sold_out: categories.every((category) => seatsLeft(category) <= 0),
     ticket_categories: categories.map(mapTicketCategory),
   };

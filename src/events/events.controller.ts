@@ -1,11 +1,13 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ErrorCode } from '../common/error-code.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { ApiErrors, ApiIdempotencyKey, ApiIdParam, IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../openapi/api-decorators.js';
+import { CurrentOrganizer, OrganizerOnly } from '../organizers/organizer.guard.js';
 import { CreateEventDto } from './dto/create-event.dto.js';
 import { ListEventsQuery } from './dto/list-events.query.js';
+import { UpdateEventDto } from './dto/update-event.dto.js';
 import { EventResponse, mapEvent } from './event.mapper.js';
 import { EventsService, type EventPage } from './events.service.js';
 
@@ -15,16 +17,17 @@ export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Post()
+  @OrganizerOnly()
   @ApiIdempotencyKey()
-  @ApiOperation({ summary: 'Publish an event with its ticket categories' })
+  @ApiOperation({ summary: 'Publish an event with its ticket categories (organisers)' })
   @ApiCreatedResponse({ type: EventResponse })
-  @ApiErrors(ErrorCode.ValidationFailed, ...JSON_BODY_ERRORS, ErrorCode.BusyTryAgain, ...IDEMPOTENCY_ERRORS)
-  async create(@Body() dto: CreateEventDto): Promise<EventResponse> {
-    return mapEvent(await this.events.create(dto));
+  @ApiErrors(ErrorCode.ValidationFailed, ...JSON_BODY_ERRORS, ErrorCode.Unauthorized, ErrorCode.BusyTryAgain, ...IDEMPOTENCY_ERRORS)
+  async create(@Body() dto: CreateEventDto, @CurrentOrganizer() organizerId: number): Promise<EventResponse> {
+    return mapEvent(await this.events.create(dto, organizerId));
   }
 
   @Get()
-  @ApiOperation({ summary: 'Upcoming events by date, paginated by cursor' })
+  @ApiOperation({ summary: 'Upcoming scheduled events by date, paginated by cursor' })
   @ApiOkResponse({
     type: [EventResponse],
     headers: { Link: { description: 'RFC 8288 link to the next page (rel="next"), when there is one.', schema: { type: 'string' } } },
@@ -38,12 +41,46 @@ export class EventsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One event, past ones too' })
+  @ApiOperation({ summary: 'One event, past and cancelled ones too' })
   @ApiIdParam('The event id.')
   @ApiOkResponse({ type: EventResponse })
   @ApiErrors(ErrorCode.ValidationFailed, ErrorCode.EventNotFound)
   async findOne(@Param('id', ParseIdPipe) id: number): Promise<EventResponse> {
     return mapEvent(await this.events.findOne(id));
+  }
+
+  @Patch(':id')
+  @OrganizerOnly()
+  @ApiOperation({ summary: 'Change an event you own: its fields, its categories, or add categories' })
+  @ApiIdParam('The event id.')
+  @ApiOkResponse({ type: EventResponse })
+  @ApiErrors(
+    ErrorCode.ValidationFailed,
+    ...JSON_BODY_ERRORS,
+    ErrorCode.Unauthorized,
+    ErrorCode.EventNotFound,
+    ErrorCode.EventCancelled,
+    ErrorCode.SeatsLimitBelowSold,
+    ErrorCode.BusyTryAgain,
+  )
+  async update(
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateEventDto,
+    @CurrentOrganizer() organizerId: number,
+  ): Promise<EventResponse> {
+    return mapEvent(await this.events.update(id, organizerId, dto));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @OrganizerOnly()
+  @ApiIdempotencyKey()
+  @ApiOperation({ summary: 'Cancel an event you own: every booking is cancelled and every hold released' })
+  @ApiIdParam('The event id.')
+  @ApiOkResponse({ type: EventResponse })
+  @ApiErrors(ErrorCode.ValidationFailed, ErrorCode.Unauthorized, ErrorCode.EventNotFound, ErrorCode.BusyTryAgain, ...IDEMPOTENCY_ERRORS)
+  async cancel(@Param('id', ParseIdPipe) id: number, @CurrentOrganizer() organizerId: number): Promise<EventResponse> {
+    return mapEvent(await this.events.cancel(id, organizerId));
   }
 }
 

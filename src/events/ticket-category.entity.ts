@@ -45,6 +45,10 @@ export class TicketCategory {
 
   @Column({ name: 'max_per_booking', type: 'integer', nullable: true })
   maxPerBooking!: number | null;
+
+  /** Mirrors the event's cancellation on the row every booking locks anyway. */
+  @Column({ name: 'sales_closed', type: 'boolean' })
+  salesClosed!: boolean;
 }
 
 export function categoryNameKey(name: string): string {

@@ -12,8 +12,8 @@ export function parseIdempotencyKey(header: string | string[]): string {
 }
 
 /** The request a key stands for; bodies that differ only in key order are the same request. */
-export function requestFingerprint(method: string, url: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${url}\n${canonicalJson(body)}`).digest('hex');
+export function requestFingerprint(method: string, url: string, body: unknown, authorization = ''): string {
+  return createHash('sha256').update(`${method} ${url}\n${authorization}\n${canonicalJson(body)}`).digest('hex');
 }
 
 function canonicalJson(value: unknown): string {

@@ -16,7 +16,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     const key = parseIdempotencyKey(header);
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const claim = await this.store.claim(key, requestFingerprint(request.method, request.url, request.body));
+    // The caller's credentials are part of the request: one organiser's key never replays another's answer.
+    const fingerprint = requestFingerprint(request.method, request.url, request.body, request.headers.authorization);
+    const claim = await this.store.claim(key, fingerprint);
     if (claim.kind === 'replay') {
       void reply.status(claim.status).header('Idempotent-Replayed', 'true');
       return of(claim.body);

@@ -1,7 +1,8 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, QueryFailedError, type Repository } from 'typeorm';
+import { LessThan, type Repository } from 'typeorm';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '../common/domain-error.js';
+import { isDuplicateKeyError } from '../database/database-errors.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { IdempotencyKey, IdempotencyKeyState } from './idempotency-key.entity.js';
 
@@ -94,16 +95,10 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnApplicationSh
       );
       return true;
     } catch (error) {
-      if (isDuplicateKey(error)) return false;
+      if (isDuplicateKeyError(error)) return false;
       throw error;
     }
   }
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const code = (error.driverError as { code?: unknown } | undefined)?.code;
-  return code === 'ER_DUP_ENTRY' || (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT'));
 }
 
 function sleep(milliseconds: number): Promise<void> {

@@ -24,7 +24,7 @@ export class ErrorResponse {
   error_id?: string;
 }
 
-const RETRYABLE = new Set([ErrorCode.BusyTryAgain, ErrorCode.IdempotencyKeyInUse]);
+const RETRYABLE = new Set([ErrorCode.BusyTryAgain, ErrorCode.IdempotencyKeyInUse, ErrorCode.RateLimited]);
 
 /** What any endpoint reading a JSON body can also answer before its own rules run. */
 export const JSON_BODY_ERRORS = [ErrorCode.MalformedJson, ErrorCode.PayloadTooLarge, ErrorCode.UnsupportedMediaType];

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { TEST_ORGANIZER_API_KEY } from '../support/test-database-url.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'artifacts');
 
@@ -25,6 +26,15 @@ afterAll(async () => {
   await testApp.close();
 });
 
+/** Enters the organiser's API key in Swagger UI's "Authorize" dialog, as an organiser would. */
+async function authorize(apiKey: string): Promise<void> {
+  await page.getByRole('button', { name: 'Authorize' }).first().click();
+  const dialog = page.locator('.modal-ux');
+  await dialog.locator('#auth-bearer-value').fill(apiKey);
+  await dialog.getByRole('button', { name: 'Apply credentials' }).click();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+}
+
 /** Opens an operation in Swagger UI, presses "Try it out", lets `fill` edit the form, presses "Execute". */
 async function tryItOut(operationId: string, fill: (operation: Locator) => Promise<void> = async () => undefined): Promise<Locator> {
   const operation = page.locator(`[id$="-${operationId}"]`);
@@ -37,6 +47,7 @@ async function tryItOut(operationId: string, fill: (operation: Locator) => Promi
 
 describe('Swagger UI at /docs', () => {
   it('creates an event and books a seat with "Try it out", showing 201 both times', async () => {
+    await authorize(TEST_ORGANIZER_API_KEY);
     const created = await tryItOut('EventsController_create');
     await expect(created.locator('.response-col_status').innerText()).resolves.toBe('201');
     const event = JSON.parse(await created.locator('.response-col_description pre').first().innerText()) as { id: number };

@@ -1,8 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { Hold } from '../../src/bookings/hold.entity.js';
-import { Event } from '../../src/events/event.entity.js';
+import { Event, EventStatus } from '../../src/events/event.entity.js';
 import { TicketCategory } from '../../src/events/ticket-category.entity.js';
+import { TEST_ORGANIZER_API_KEY } from './test-database-url.js';
 import type { TestApp } from './test-app.js';
+
+/** The Authorization header of the organiser every spec starts with. */
+export const organizerAuth = `Bearer ${TEST_ORGANIZER_API_KEY}`;
 
 export function inDays(days: number): string {
   return new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString();
@@ -33,7 +37,7 @@ export async function createEvent(
   testApp: TestApp,
   overrides: Record<string, unknown> = {},
 ): Promise<{ id: number; [key: string]: unknown }> {
-  const response = await testApp.http().post('/events').send(eventBody(overrides));
+  const response = await testApp.http().post('/events').set('Authorization', organizerAuth).send(eventBody(overrides));
   if (response.status !== 201) throw new Error(`Could not create event: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { id: number };
 }
@@ -47,6 +51,9 @@ export async function insertPastEvent(dataSource: DataSource, categoryName = 'Ge
     details: null,
     date: past,
     createdAt: past,
+    organizerId: null,
+    status: EventStatus.Scheduled,
+    cancelledAt: null,
   });
   await dataSource.getRepository(TicketCategory).save({
     eventId: event.id,
@@ -57,6 +64,7 @@ export async function insertPastEvent(dataSource: DataSource, categoryName = 'Ge
     seatsSold: 0,
     seatsHeld: 0,
     maxPerBooking: null,
+    salesClosed: false,
   });
   return event.id;
 }

@@ -20,3 +20,9 @@ if (target === 'mysql') {
 
 // Requests are logged at info level: tests show only warnings and errors (a 500's stack, say).
 process.env.LOG_LEVEL ??= 'warn';
+
+/** The key every spec's organiser uses (see fixtures' `organizerAuth`); a spec may set its own limits. */
+export const TEST_ORGANIZER_API_KEY = 'test-organizer-key-0123456789abcdefghijklmnop';
+process.env.ORGANIZER_API_KEY ??= TEST_ORGANIZER_API_KEY;
+// Specs fire hundreds of requests from one address; the rate-limit spec turns the limit back on.
+process.env.RATE_LIMIT_PER_MINUTE ??= '0';

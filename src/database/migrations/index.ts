@@ -1,5 +1,6 @@
 import { CreateEventsAndBookings1764403200000 } from './1764403200000-create-events-and-bookings.js';
 import { BookingLifecycle1764489600000 } from './1764489600000-booking-lifecycle.js';
+import { Organizers1764576000000 } from './1764576000000-organizers.js';
 
 /** Listed explicitly (not globbed) so the same list works from src/ under tests and from dist/. */
-export const migrations = [CreateEventsAndBookings1764403200000, BookingLifecycle1764489600000];
+export const migrations = [CreateEventsAndBookings1764403200000, BookingLifecycle1764489600000, Organizers1764576000000];

@@ -25,6 +25,7 @@ import {
 
 export const MAX_SEATS = 1_000_000;
 export const MAX_PER_BOOKING = 1_000;
+export const MAX_CATEGORIES = 50;
 
 /** A date a year ahead at 18:00 UTC, so that the example body in Swagger UI can be sent as it is. */
 function exampleFutureDate(): string {
@@ -103,7 +104,7 @@ export class CreateEventDto {
   })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(MAX_CATEGORIES)
   @HasUniqueNamesIgnoringCase()
   @ValidateNested({ each: true })
   @Type(() => CreateTicketCategoryDto)

@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { HasUniqueNamesIgnoringCase, IsInTheFuture, IsNotBlank, IsPrice, IsZonedIsoDateTime, MAX_PRICE } from '../../common/validators.js';
+import { MAX_CATEGORIES, MAX_PER_BOOKING, MAX_SEATS } from './create-event.dto.js';
+
+/** Present means "change it"; null is not a value these fields can take. */
+const IfPresent = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
+
+export class UpdateTicketCategoryDto {
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'VIP', description: 'An existing name (ignoring case) changes that category; a new one adds a category.' })
+  @IsString()
+  @Length(1, 100)
+  @IsNotBlank()
+  name!: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_PRICE, multipleOf: 0.01, description: 'Required for a new category; applies to later bookings only.' })
+  @IfPresent()
+  @IsPrice()
+  price?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_SEATS, description: 'Required for a new category; never below seats sold + held.' })
+  @IfPresent()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SEATS)
+  seats_limit?: number;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_PER_BOOKING, description: 'null removes the limit.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_BOOKING)
+  max_per_booking?: number | null;
+}
+
+export class UpdateEventDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @IfPresent()
+  @IsString()
+  @Length(1, 200)
+  @IsNotBlank()
+  name?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @IfPresent()
+  @IsString()
+  @Length(1, 200)
+  @IsNotBlank()
+  venue?: string;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 10_000, description: 'null removes the details.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  details?: string | null;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'ISO 8601 with a zone; strictly in the future.' })
+  @IfPresent()
+  @IsString()
+  @IsZonedIsoDateTime()
+  @IsInTheFuture()
+  date?: string;
+
+  @ApiPropertyOptional({ type: [UpdateTicketCategoryDto], description: 'Categories to change or add; a category is never deleted.' })
+  @IfPresent()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CATEGORIES)
+  @HasUniqueNamesIgnoringCase()
+  @ValidateNested({ each: true })
+  @Type(() => UpdateTicketCategoryDto)
+  ticket_categories?: UpdateTicketCategoryDto[];
+}

@@ -1,0 +1,41 @@
+import { applyDecorators, type CanActivate, createParamDecorator, type ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { UnauthorizedError } from '../common/domain-error.js';
+import { ApiKeyStore } from './api-key-store.js';
+
+type AuthenticatedRequest = FastifyRequest & { organizerId?: number };
+
+/** RFC 6750's b64token. */
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+const CHALLENGE = 'Bearer realm="ticketing-api"';
+
+/** Lets a request through only with a live organiser API key; the organiser is then known to the handler. */
+@Injectable()
+export class OrganizerGuard implements CanActivate {
+  constructor(private readonly keys: ApiKeyStore) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const match = BEARER.exec(request.headers.authorization ?? '');
+    if (!match) throw new UnauthorizedError('Send an organiser API key as "Authorization: Bearer <key>".', CHALLENGE);
+    const organizerId = await this.keys.authenticate(match[1]);
+    if (organizerId === undefined) {
+      throw new UnauthorizedError('The API key is not valid (unknown or revoked).', `${CHALLENGE}, error="invalid_token"`);
+    }
+    request.organizerId = organizerId;
+    return true;
+  }
+}
+
+/** The id of the organiser whose key OrganizerGuard accepted. */
+export const CurrentOrganizer = createParamDecorator((_data: unknown, context: ExecutionContext): number => {
+  const { organizerId } = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (organizerId === undefined) throw new Error('CurrentOrganizer used on a route without OrganizerGuard');
+  return organizerId;
+});
+
+/** The route takes an organiser API key: guarded, and documented with the bearer scheme. */
+export function OrganizerOnly(): MethodDecorator {
+  return applyDecorators(UseGuards(OrganizerGuard), ApiBearerAuth());
+}

@@ -1,0 +1,33 @@
+import { Global, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DataSource } from 'typeorm';
+import type { Environment } from '../config/environment.js';
+import { ApiKeyStore } from './api-key-store.js';
+import { OrganizerGuard } from './organizer.guard.js';
+
+export const BOOTSTRAP_ORGANIZER = 'default';
+
+/** With ORGANIZER_API_KEY set, the organiser "default" owns that key once the app is up. */
+@Injectable()
+class BootstrapOrganizerKey implements OnApplicationBootstrap {
+  constructor(
+    private readonly keys: ApiKeyStore,
+    private readonly config: ConfigService<Environment, true>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const key = this.config.get('ORGANIZER_API_KEY', { infer: true });
+    if (key !== undefined) await this.keys.ensureKey(BOOTSTRAP_ORGANIZER, key);
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    { provide: ApiKeyStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new ApiKeyStore(dataSource) },
+    OrganizerGuard,
+    BootstrapOrganizerKey,
+  ],
+  exports: [ApiKeyStore, OrganizerGuard],
+})
+export class OrganizersModule {}
