@@ -18,6 +18,7 @@ export enum ErrorCode {
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   IdempotencyKeyInUse = 'IDEMPOTENCY_KEY_IN_USE',
   BusyTryAgain = 'BUSY_TRY_AGAIN',
+  DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
   InternalError = 'INTERNAL_ERROR',
 }
 
@@ -50,6 +51,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.InternalError:
       return 500;
     case ErrorCode.BusyTryAgain:
+    case ErrorCode.DatabaseUnavailable:
       return 503;
     default:
       return assertUnreachable(code);
