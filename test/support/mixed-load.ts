@@ -35,6 +35,8 @@ export interface Ledger {
   /** Answers that are neither success nor an expected refusal: a 5xx other than 503, a bad shape. */
   unexpected: string[];
   latenciesMs: number[];
+  /** Every answer with when it started and ended (epoch ms), for fault scripts that look at windows of time. */
+  timeline: { kind: string; label: string; status: number; startedAt: number; endedAt: number }[];
 }
 
 /** Refusals the rules allow under contention; anything else 4xx/5xx is unexpected. */
@@ -51,7 +53,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 export function newLedger(): Ledger {
-  return { outcomes: new Map(), requests: 0, created: [], cancelled: new Set(), cancelUncertain: new Set(), unexpected: [], latenciesMs: [] };
+  return { outcomes: new Map(), requests: 0, created: [], cancelled: new Set(), cancelUncertain: new Set(), unexpected: [], latenciesMs: [], timeline: [] };
 }
 
 function record(ledger: Ledger, kind: string, answer: ApiAnswer): ApiAnswer {
@@ -59,6 +61,8 @@ function record(ledger: Ledger, kind: string, answer: ApiAnswer): ApiAnswer {
   const key = `${kind} ${label}`;
   ledger.outcomes.set(key, (ledger.outcomes.get(key) ?? 0) + 1);
   ledger.requests++;
+  const endedAt = Date.now();
+  ledger.timeline.push({ kind, label, status: answer.status, startedAt: endedAt - answer.ms, endedAt });
   if (answer.error === undefined) ledger.latenciesMs.push(answer.ms);
   const refused = answer.status >= 400;
   if (refused && (typeof answer.body.code !== 'string' || answer.body.statusCode !== answer.status)) {
