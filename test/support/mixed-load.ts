@@ -42,6 +42,7 @@ export interface Ledger {
 /** Refusals the rules allow under contention; anything else 4xx/5xx is unexpected. */
 const EXPECTED_REFUSALS = new Set(['SOLD_OUT', 'INSUFFICIENT_SEATS', 'BUSY_TRY_AGAIN', 'DATABASE_UNAVAILABLE', 'HOLD_EXPIRED']);
 
+/** A small seeded generator (mulberry32), so a failing mix can be replayed exactly. */
 export function seededRandom(seed: number): () => number {
   let state = seed;
   return () => {
