@@ -1,6 +1,11 @@
 import type { DataSource } from 'typeorm';
 
-const MIGRATION_LOCK = 'ticketing_api_migrations';
+/**
+ * Named after the database: GET_LOCK names are server-wide, and a migrator stuck on one database
+ * must not stop instances of another database on the same server from starting (MySQL allows
+ * 64 characters).
+ */
+const MIGRATION_LOCK = "LEFT(CONCAT('ticketing_api_migrations:', DATABASE()), 64)";
 const MIGRATION_LOCK_WAIT_SECONDS = 60;
 
 /**
@@ -14,8 +19,7 @@ export async function runMigrations(dataSource: DataSource): Promise<void> {
   }
   const queryRunner = dataSource.createQueryRunner();
   try {
-    const [row] = (await queryRunner.query('SELECT GET_LOCK(?, ?) AS acquired', [
-      MIGRATION_LOCK,
+    const [row] = (await queryRunner.query(`SELECT GET_LOCK(${MIGRATION_LOCK}, ?) AS acquired`, [
       MIGRATION_LOCK_WAIT_SECONDS,
     ])) as { acquired: number | string | null }[];
     if (Number(row?.acquired) !== 1) {
@@ -24,7 +28,7 @@ export async function runMigrations(dataSource: DataSource): Promise<void> {
     try {
       await dataSource.runMigrations({ transaction: 'each' });
     } finally {
-      await queryRunner.query('SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK]);
+      await queryRunner.query(`SELECT RELEASE_LOCK(${MIGRATION_LOCK})`);
     }
   } finally {
     await queryRunner.release();
