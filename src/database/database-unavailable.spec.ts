@@ -22,9 +22,10 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(queryFailed(driverError('ER_UNKNOWN', { fatal: true })))).toBe(true);
   });
 
-  it("recognises mysql2's code-less errors after a connection or the pool has closed", () => {
+  it("recognises the code-less errors after a connection or the pool has closed", () => {
     expect(isDatabaseUnavailable(new Error("Can't add new command when connection is in closed state"))).toBe(true);
     expect(isDatabaseUnavailable(new Error('Pool is closed.'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Connection is not established with mysql database'))).toBe(true);
   });
 
   it('recognises a refused connect reported as an AggregateError of each address tried', () => {

@@ -24,8 +24,8 @@ const CONNECTION_ERROR_CODES = new Set([
   'ER_CONNECTION_KILLED',
 ]);
 
-/** mysql2 raises these without a code, after a connection or the pool has closed. */
-const CLOSED_MESSAGES = [/closed state/i, /^Pool is closed/];
+/** mysql2 and TypeORM raise these without a code, after a connection or the pool has closed. */
+const CLOSED_MESSAGES = [/closed state/i, /^Pool is closed/, /^Connection is not established/];
 
 const MAX_DEPTH = 4;
 
