@@ -1,5 +1,5 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -12,15 +12,40 @@ function newestMtime(directory: string): number {
     .reduce((newest, entry) => Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs), 0);
 }
 
-/** Builds dist/ when it is missing or older than src/, so the test runs what `npm run build` makes. */
-export function ensureBuilt(): void {
-  let built = 0;
+const BUILD_LOCK = join(ROOT, '.build.lock');
+const STALE_LOCK_MS = 5 * 60_000;
+
+function builtAt(): number {
   try {
-    built = statSync(MAIN).mtimeMs;
+    return statSync(MAIN).mtimeMs;
   } catch {
-    // not built yet
+    return 0; // not built yet
   }
-  if (built < newestMtime(join(ROOT, 'src'))) execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
+}
+
+/**
+ * Builds dist/ when it is missing or older than src/, so the test runs what `npm run build` makes.
+ * Jest runs several spec files at once, and `nest build` empties dist/ first: a directory lock
+ * keeps one worker from deleting the files another worker's app is loading.
+ */
+export function ensureBuilt(): void {
+  if (builtAt() >= newestMtime(join(ROOT, 'src'))) return;
+  const deadline = Date.now() + STALE_LOCK_MS;
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch {
+      if (Date.now() - (statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`${BUILD_LOCK} is still held`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (builtAt() < newestMtime(join(ROOT, 'src'))) execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 export async function freePort(): Promise<number> {
