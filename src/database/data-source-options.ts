@@ -10,7 +10,7 @@ import { IdempotencyKey } from '../idempotency/idempotency-key.entity.js';
 import { migrations } from './migrations/index.js';
 
 /** Longest a new MySQL connection may take to be established. */
-export const CONNECT_TIMEOUT_MS = 2_000;
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 export const entities = [Event, TicketCategory, Booking, Hold, IdempotencyKey];
 
@@ -44,8 +44,10 @@ export function dataSourceOptions({ url, poolSize }: DatabaseSettings): DataSour
     // Dates travel as UTC both ways, whatever the server's or the host's zone.
     timezone: 'Z',
     poolSize,
-    // Fail fast when the server is unreachable: a request answers 503 DATABASE_UNAVAILABLE within
-    // this bound instead of hanging for mysql2's default 10 s. A refused connection fails at once.
+    // Bounds a connect to a server that does not answer (host down, packets dropped): a request then
+    // answers 503 DATABASE_UNAVAILABLE after this, not mysql2's default 10 s. A stopped server
+    // refuses at once whatever this is. 2 s proved too tight: on a loaded 2-core host, handshakes
+    // of a pool filling up under a burst took longer and the burst got 503s.
     connectTimeout: CONNECT_TIMEOUT_MS,
     // TCP keep-alive notices a silently dead server on idle pooled connections; mysql2's pool drops a
     // connection on any fatal error and opens a new one on the next request, so it recovers by itself.
