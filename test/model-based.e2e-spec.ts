@@ -8,8 +8,8 @@ import { createTestApp, type TestApp } from './support/test-app.js';
  * every step the service's answer (status and code) and its seat counts match the model's, and
  * the database's counters match its rows.
  */
-// Fewer on MySQL, where each step costs several round trips and CI shares two cores.
-const RUNS = Number(process.env.FC_RUNS ?? (process.env.TEST_DATABASE === 'mysql' ? 12 : 30));
+// Fewer on MySQL, where each step costs several round trips and the spec shares two cores with another.
+const RUNS = Number(process.env.FC_RUNS ?? (process.env.TEST_DATABASE === 'mysql' ? 8 : 30));
 let testApp: TestApp;
 
 beforeAll(async () => {

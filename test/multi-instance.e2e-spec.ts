@@ -43,8 +43,8 @@ describeOnMysql(`${INSTANCES} instances on one database`, () => {
       baseUrls: apps.map((app) => app.baseUrl),
       eventId,
       categories: HOT.map((category) => category.name),
-      flows: 500,
-      concurrency: 36,
+      flows: 400,
+      concurrency: 24,
       maxDurationMs: 60_000,
       seed: 20261129,
     });
