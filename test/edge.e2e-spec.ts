@@ -1,6 +1,6 @@
 import { createEvent, organizerAuth } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { TEST_ORGANIZER_API_KEY } from './support/test-database-url.js';
+import { TEST_ORGANIZER_API_KEY } from './support/organizer-key.js';
 
 const LIMIT = 5;
 const ALLOWED_ORIGIN = 'https://shop.example.com';

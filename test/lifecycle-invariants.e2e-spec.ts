@@ -1,4 +1,5 @@
 import { createEvent, lifecycleCounters, type HoldCounters } from './support/fixtures.js';
+import { seededRandom } from './support/mixed-load.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 let testApp: TestApp;
@@ -13,17 +14,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A small seeded generator, so a failing mix can be replayed exactly. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expectInvariants(counters: HoldCounters, initialSold: number): void {
   expect(counters.seatsSold).toBe(initialSold + counters.confirmedBookedQuantity);

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { ApiKeyStore, hashApiKey } from '../src/organizers/api-key-store.js';
 import { createEvent, eventBody, organizerAuth } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { TEST_ORGANIZER_API_KEY } from './support/test-database-url.js';
+import { TEST_ORGANIZER_API_KEY } from './support/organizer-key.js';
 
 const run = promisify(execFile);
 let testApp: TestApp;

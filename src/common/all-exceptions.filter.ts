@@ -3,7 +3,8 @@ import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { recordUnhandledError } from '../logging/unhandled-errors.js';
-import { DomainError } from './domain-error.js';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
+import { DatabaseUnavailableError, DomainError } from './domain-error.js';
 import { ErrorCode, httpStatusOf } from './error-code.js';
 
 interface ErrorBody {
@@ -43,8 +44,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private toResponse(exception: unknown, response: ServerResponse): { body: ErrorBody; headers: Record<string, string> } {
-    if (exception instanceof DomainError) {
-      return { body: errorBody(exception.code, exception.details), headers: exception.headers };
+    const known = isDatabaseUnavailable(exception) ? new DatabaseUnavailableError() : exception;
+    if (known instanceof DomainError) {
+      return { body: errorBody(known.code, known.details), headers: known.headers };
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       return { body: this.fromHttpException(exception), headers: {} };

@@ -141,3 +141,18 @@ export class BusyTryAgainError extends DomainError {
     );
   }
 }
+
+/**
+ * The database cannot be reached (see database/database-unavailable.ts). A transaction cut off
+ * before COMMIT left nothing behind; one cut off during COMMIT may have taken effect, which is why
+ * clients retry a POST with the same Idempotency-Key.
+ */
+export class DatabaseUnavailableError extends DomainError {
+  constructor() {
+    super(
+      ErrorCode.DatabaseUnavailable,
+      'The database is unavailable at the moment; please try again shortly.',
+      { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
+    );
+  }
+}

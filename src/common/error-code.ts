@@ -22,6 +22,7 @@ export enum ErrorCode {
   IdempotencyKeyInUse = 'IDEMPOTENCY_KEY_IN_USE',
   RateLimited = 'RATE_LIMITED',
   BusyTryAgain = 'BUSY_TRY_AGAIN',
+  DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
   InternalError = 'INTERNAL_ERROR',
 }
 
@@ -60,6 +61,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.InternalError:
       return 500;
     case ErrorCode.BusyTryAgain:
+    case ErrorCode.DatabaseUnavailable:
       return 503;
     default:
       return assertUnreachable(code);

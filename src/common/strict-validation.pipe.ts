@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { assertBodyDepth } from './body-depth.js';
 import { ValidationFailedError } from './domain-error.js';
 
 /**
@@ -23,6 +24,7 @@ export class StrictValidationPipe extends ValidationPipe {
     if (expectsObject && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw new ValidationFailedError(['The request body must be a JSON object.']);
     }
+    if (metadata.type === 'body') assertBodyDepth(value);
     return super.transform(value, metadata);
   }
 

@@ -24,18 +24,18 @@ export class ErrorResponse {
   error_id?: string;
 }
 
-const RETRYABLE = new Set([ErrorCode.BusyTryAgain, ErrorCode.IdempotencyKeyInUse, ErrorCode.RateLimited]);
+const RETRYABLE = new Set([ErrorCode.BusyTryAgain, ErrorCode.IdempotencyKeyInUse, ErrorCode.RateLimited, ErrorCode.DatabaseUnavailable]);
 
 /** What any endpoint reading a JSON body can also answer before its own rules run. */
 export const JSON_BODY_ERRORS = [ErrorCode.MalformedJson, ErrorCode.PayloadTooLarge, ErrorCode.UnsupportedMediaType];
 
 /**
  * Documents the error responses of an endpoint from its error codes, grouped by the status the
- * exception filter gives each; INTERNAL_ERROR is added everywhere.
+ * exception filter gives each; INTERNAL_ERROR and DATABASE_UNAVAILABLE are added everywhere.
  */
 export function ApiErrors(...codes: ErrorCode[]): MethodDecorator {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of new Set([...codes, ErrorCode.InternalError])) {
+  for (const code of new Set([...codes, ErrorCode.InternalError, ErrorCode.DatabaseUnavailable])) {
     const status = httpStatusOf(code);
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { TEST_ORGANIZER_API_KEY } from '../support/test-database-url.js';
+import { TEST_ORGANIZER_API_KEY } from '../support/organizer-key.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'artifacts');
 

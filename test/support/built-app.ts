@@ -1,6 +1,7 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { TEST_ORGANIZER_API_KEY } from './organizer-key.js';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -12,15 +13,40 @@ function newestMtime(directory: string): number {
     .reduce((newest, entry) => Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs), 0);
 }
 
-/** Builds dist/ when it is missing or older than src/, so the test runs what `npm run build` makes. */
-export function ensureBuilt(): void {
-  let built = 0;
+const BUILD_LOCK = join(ROOT, '.build.lock');
+const STALE_LOCK_MS = 5 * 60_000;
+
+function builtAt(): number {
   try {
-    built = statSync(MAIN).mtimeMs;
+    return statSync(MAIN).mtimeMs;
   } catch {
-    // not built yet
+    return 0; // not built yet
   }
-  if (built < newestMtime(join(ROOT, 'src'))) execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
+}
+
+/**
+ * Builds dist/ when it is missing or older than src/, so the test runs what `npm run build` makes.
+ * Jest runs several spec files at once, and `nest build` empties dist/ first: a directory lock
+ * keeps one worker from deleting the files another worker's app is loading.
+ */
+export function ensureBuilt(): void {
+  if (builtAt() >= newestMtime(join(ROOT, 'src'))) return;
+  const deadline = Date.now() + STALE_LOCK_MS;
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch {
+      if (Date.now() - (statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`${BUILD_LOCK} is still held`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (builtAt() < newestMtime(join(ROOT, 'src'))) execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -44,7 +70,16 @@ export async function startBuiltApp(environment: Record<string, string>): Promis
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...environment, PORT: String(port), HOST: '127.0.0.1' },
+    // Load generators send many writes from one address, and create events with the test key.
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      ORGANIZER_API_KEY: TEST_ORGANIZER_API_KEY,
+      RATE_LIMIT_PER_MINUTE: '0',
+      ...environment,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

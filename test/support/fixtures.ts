@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { Hold } from '../../src/bookings/hold.entity.js';
 import { Event, EventStatus } from '../../src/events/event.entity.js';
 import { TicketCategory } from '../../src/events/ticket-category.entity.js';
-import { TEST_ORGANIZER_API_KEY } from './test-database-url.js';
+import { TEST_ORGANIZER_API_KEY } from './organizer-key.js';
 import type { TestApp } from './test-app.js';
 
 /** The Authorization header of the organiser every spec starts with. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEST_ORGANIZER_API_KEY } from './organizer-key.js';
 
 /**
  * Runs before each test file: points DATABASE_URL at a database of that file's own, so every
@@ -21,8 +22,6 @@ if (target === 'mysql') {
 // Requests are logged at info level: tests show only warnings and errors (a 500's stack, say).
 process.env.LOG_LEVEL ??= 'warn';
 
-/** The key every spec's organiser uses (see fixtures' `organizerAuth`); a spec may set its own limits. */
-export const TEST_ORGANIZER_API_KEY = 'test-organizer-key-0123456789abcdefghijklmnop';
 process.env.ORGANIZER_API_KEY ??= TEST_ORGANIZER_API_KEY;
 // Specs fire hundreds of requests from one address; the rate-limit spec turns the limit back on.
 process.env.RATE_LIMIT_PER_MINUTE ??= '0';

@@ -1,0 +1,53 @@
+import { eventBody } from './fixtures.js';
+import { TEST_ORGANIZER_API_KEY } from './organizer-key.js';
+
+/**
+ * A plain HTTP client for tests and scripts that talk to separately started app processes (the
+ * built app, several instances). Every request is bounded in time; a failure to get an answer
+ * (connection refused or reset, timeout) is reported in `error` rather than thrown.
+ */
+export interface ApiAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Headers;
+  ms: number;
+  error?: string;
+}
+
+const REQUEST_TIMEOUT_MS = 15_000;
+
+/** Headers that an event write needs: the organiser key that apps started by tests and scripts own. */
+export function organiserHeaders(): Record<string, string> {
+  return { Authorization: `Bearer ${TEST_ORGANIZER_API_KEY}` };
+}
+
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiAnswer> {
+  const startedAt = performance.now();
+  try {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    const parsed: unknown = text === '' ? {} : JSON.parse(text);
+    return { status: response.status, body: parsed as Record<string, unknown>, headers: response.headers, ms: performance.now() - startedAt };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return { status: 0, body: {}, headers: new Headers(), ms: performance.now() - startedAt, error: cause ?? (error as Error).name };
+  }
+}
+
+/** Creates an event through the API, as an organiser would; the only place scripts do so. */
+export async function createEventVia(baseUrl: string, overrides: Record<string, unknown> = {}): Promise<number> {
+  const answer = await call(baseUrl, 'POST', '/events', eventBody(overrides), organiserHeaders());
+  if (answer.status !== 201) throw new Error(`Could not create event: ${answer.status} ${answer.error ?? JSON.stringify(answer.body)}`);
+  return answer.body.id as number;
+}
