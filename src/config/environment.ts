@@ -20,7 +20,11 @@ export interface Environment {
   LOG_LEVEL: LogLevel;
   LOG_FORMAT: LogFormat;
   SHUTDOWN_GRACE_SECONDS: number;
+  BOOKING_COALESCING: Switch;
 }
+
+export const SWITCHES = ['on', 'off'] as const;
+export type Switch = (typeof SWITCHES)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -129,5 +133,6 @@ export function validateEnvironment(env: RawEnvironment): Environment {
     LOG_LEVEL: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     LOG_FORMAT: readChoice(env, 'LOG_FORMAT', LOG_FORMATS, 'json'),
     SHUTDOWN_GRACE_SECONDS: readInteger(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 3600),
+    BOOKING_COALESCING: readChoice(env, 'BOOKING_COALESCING', SWITCHES, 'on'),
   };
 }

@@ -47,9 +47,16 @@ export class EventsService {
     return this.transactions.run((manager) => manager.save(event));
   }
 
-  /** The event with its categories in one query; past events too. */
+  /**
+   * The event with its categories in one query; past events too. Not `findOne` with relations:
+   * its implicit LIMIT 1 makes TypeORM run a DISTINCT id query first, a second round trip.
+   */
   async findOne(id: number): Promise<Event> {
-    const event = await this.events.findOne({ where: { id }, relations: { ticketCategories: true } });
+    const event = await this.events
+      .createQueryBuilder('event')
+      .leftJoinAndSelect('event.ticketCategories', 'category')
+      .where('event.id = :id', { id })
+      .getOne();
     if (!event) throw new EventNotFoundError(id);
     await this.countOnlyUnexpiredHolds(event.ticketCategories);
     return event;
