@@ -21,7 +21,7 @@ const MYSQL_URL = (process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306')
 const DATABASE = `ticketing_bench_${process.pid}`;
 const SQLITE_PATH = join(tmpdir(), `ticketing_bench_${process.pid}.sqlite`);
 const LIST_EVENTS = smoke ? 1_000 : 10_000;
-const SELL_OUT_SEATS = 10_000;
+const SELL_OUT_SEATS = smoke ? 1_000 : 10_000;
 const HUGE = 1_000_000_000;
 const DAY = 86_400_000;
 const BOOK_BODY = JSON.stringify({ ticket_category: 'General', quantity: 1, customer_name: 'Bench Buyer', customer_email: 'buyer@example.com' });
@@ -42,6 +42,8 @@ interface Row {
 }
 
 const rows: Row[] = [];
+/** Checks that failed (an invariant, a sell-out count, a non-409 refusal): the run exits 1. */
+const failures: string[] = [];
 const children: ChildProcess[] = [];
 
 function log(message: string): void {
@@ -154,7 +156,17 @@ async function invariant(db: BenchDatabase, eventId: number, expectedBookings: n
   const state = await db.categoryState(eventId);
   // Requests still in flight when autocannon stops may commit uncounted: rows ≥ 201s, never fewer.
   const ok = state.seatsSold === state.booked && state.booked === state.bookings && state.seatsSold + state.seatsHeld <= state.seatsLimit && state.bookings >= expectedBookings;
+  if (!ok) failures.push(`invariant broken on event ${eventId}`);
   return `invariant ${ok ? 'OK' : 'BROKEN'}: seats_sold ${state.seatsSold} = sum of booked quantities ${state.booked} = ${state.bookings} booking rows of 1 seat, ≥ ${expectedBookings} answers 201`;
+}
+
+/** JIT and pools warm up before anything is measured: a few seconds of booking and reading per target. */
+async function warmUp(db: BenchDatabase, targets: Target[]): Promise<void> {
+  const [event] = await db.insertEvents(1, [{ name: 'General', price: 25, seatsLimit: HUGE }], new Date(Date.now() + 20 * DAY));
+  for (const target of targets) {
+    await load({ url: target.url, duration: smoke ? 1 : 3, requests: bookingRequest([event]) });
+    await load({ url: `${target.url}/events/${event.id}`, duration: smoke ? 1 : 2 });
+  }
 }
 
 async function hotBook(db: BenchDatabase, targets: Target[], baseline: string | undefined, label = 'hot-book'): Promise<void> {
@@ -219,6 +231,7 @@ async function sellOut(db: BenchDatabase, targets: Target[], baseline: string): 
     const sellOutSeconds = (lastSale - startedAt) / 1000;
     const rejected = [...statuses].filter(([status]) => status !== 201);
     const allRejections409 = rejected.every(([status]) => status === 409);
+    if (!allRejections409 || state.seatsSold !== SELL_OUT_SEATS || state.booked !== SELL_OUT_SEATS) failures.push(`sell-out on ${target.name} did not sell exactly ${SELL_OUT_SEATS} with 409 refusals`);
     byTarget[target.name] = { ...measured(result), rate: (statuses.get(201) ?? 0) / sellOutSeconds, errors: rejected.filter(([s]) => s !== 409).reduce((sum, [, n]) => sum + n, 0) };
     notes.push(
       `${target.name}: sold out in ${sellOutSeconds.toFixed(2)} s, seats_sold ${state.seatsSold} (booked ${state.booked}) of ${SELL_OUT_SEATS}, ` +
@@ -304,7 +317,14 @@ function writeResults(text: string): void {
 
 async function onMysql(): Promise<Record<string, number>> {
   await onServer(`CREATE DATABASE \`${DATABASE}\` CHARACTER SET utf8mb4`);
-  const databaseUrl = `${MYSQL_URL}/${DATABASE}`;
+  try {
+    return await measureOnMysql(`${MYSQL_URL}/${DATABASE}`);
+  } finally {
+    await onServer(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
+  }
+}
+
+async function measureOnMysql(databaseUrl: string): Promise<Record<string, number>> {
   // The first app creates the schema (migrations run at start) before anything else connects.
   const appOn = await start('app (coalescing on)', 'node', ['dist/main.js'], appEnvironment(3201, databaseUrl, 'on'), 'http://127.0.0.1:3201', '/health/ready');
   const appOff = await start('app (coalescing off)', 'node', ['dist/main.js'], appEnvironment(3202, databaseUrl, 'off'), 'http://127.0.0.1:3202', '/health/ready');
@@ -314,6 +334,8 @@ async function onMysql(): Promise<Record<string, number>> {
   try {
     const writers = [appOn, appOff, baseline];
     const readers = [appOn, baseline];
+    log('MariaDB: warm-up');
+    await warmUp(db, writers);
     log('MariaDB: hot-book');
     await hotBook(db, writers, baseline.name);
     log('MariaDB: spread-book');
@@ -337,7 +359,6 @@ async function onMysql(): Promise<Record<string, number>> {
   } finally {
     await db.close();
     for (const target of [appOn, appOff, baseline]) await stop(target);
-    await onServer(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
   }
   return { [appOn.name]: appOn.peakRss, [appOff.name]: appOff.peakRss, [baseline.name]: baseline.peakRss };
 }
@@ -348,6 +369,8 @@ async function onSqlite(): Promise<Record<string, number>> {
   const appOff = await start('SQLite app (coalescing off)', 'node', ['dist/main.js'], appEnvironment(3212, databaseUrl, 'off'), 'http://127.0.0.1:3212', '/health/ready');
   const db = openSqlite(SQLITE_PATH);
   try {
+    log('SQLite: warm-up');
+    await warmUp(db, [appOn, appOff]);
     log('SQLite: hot-book');
     await hotBook(db, [appOn, appOff], undefined, 'SQLite hot-book');
     await db.insertEvents(LIST_EVENTS, [{ name: 'Floor', price: 80, seatsLimit: 500 }, { name: 'Balcony', price: 45.5, seatsLimit: 300 }, { name: 'VIP', price: 150, seatsLimit: 50 }], new Date(Date.now() + 60 * DAY));
@@ -371,6 +394,10 @@ async function main(): Promise<void> {
   const text = table(rss);
   process.stdout.write(`${text}\n`);
   if (!smoke && !only) writeResults(text);
+  if (failures.length > 0) {
+    log(`FAILED: ${failures.join('; ')}`);
+    process.exitCode = 1;
+  }
 }
 
 const deadline = setTimeout(() => {
