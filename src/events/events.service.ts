@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, MoreThan, Repository } from 'typeorm';
+import { In, MoreThan, Repository, type DataSource } from 'typeorm';
 import { Hold, HoldStatus } from '../bookings/hold.entity.js';
 import { EventNotFoundError } from '../common/domain-error.js';
 import { toCents } from '../common/money.js';
+import { BuiltQuery, hydrate } from '../database/built-query.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import type { CreateEventDto } from './dto/create-event.dto.js';
 import { DEFAULT_PAGE_SIZE, type ListEventsQuery } from './dto/list-events.query.js';
@@ -19,11 +20,21 @@ export interface EventPage {
 
 @Injectable()
 export class EventsService {
+  private readonly eventWithCategories = new BuiltQuery(() =>
+    this.events.createQueryBuilder('event').leftJoinAndSelect('event.ticketCategories', 'category').where('event.id = :id'),
+  );
+  private readonly categoriesOfEvents = new BuiltQuery(() => this.categories.createQueryBuilder('category').where('category.eventId IN (:...eventIds)'));
+  private readonly pageQueries = new Map<string, BuiltQuery>();
+
   constructor(
     @InjectRepository(Event) private readonly events: Repository<Event>,
     @InjectRepository(TicketCategory) private readonly categories: Repository<TicketCategory>,
     private readonly transactions: TransactionRunner,
   ) {}
+
+  private get dataSource(): DataSource {
+    return this.events.manager.connection;
+  }
 
   async create(dto: CreateEventDto): Promise<Event> {
     const event = this.events.create({
@@ -48,71 +59,63 @@ export class EventsService {
   }
 
   /**
-   * The event with its categories in one query; past events too. Every booking starts here, so
-   * the SQL is built by TypeORM once and reused, and rows are hydrated column by column through
-   * the driver (types and transformers as TypeORM applies them): building the query and mapping
-   * the joined result was most of TypeORM's CPU per booking. Not `findOne` with relations: its
-   * implicit LIMIT 1 makes TypeORM run a DISTINCT id query first, a second round trip.
+   * The event with its categories in one query; past events too. Every booking starts here, so the
+   * SQL is built once (see BuiltQuery). Not `findOne` with relations: its implicit LIMIT 1 makes
+   * TypeORM run a DISTINCT id query first, a second round trip.
    */
   async findOne(id: number): Promise<Event> {
-    // A string parameter: TypeORM writes numbers into the SQL as literals, strings as placeholders.
-    this.findOneSql ??= this.events
-      .createQueryBuilder('event')
-      .leftJoinAndSelect('event.ticketCategories', 'category')
-      .where('event.id = :id', { id: 'placeholder' })
-      .getQueryAndParameters()[0];
-    const rows: Record<string, unknown>[] = await this.events.query(this.findOneSql, [id]);
+    const rows = await this.eventWithCategories.rows(this.dataSource, { id });
     if (rows.length === 0) throw new EventNotFoundError(id);
-    const event = this.hydrate<Event>(Event, 'event', rows[0]);
+    const event = hydrate(this.dataSource, Event, 'event', rows[0]);
     event.ticketCategories = rows
       .filter((row) => row.category_id !== null && row.category_id !== undefined)
-      .map((row) => this.hydrate<TicketCategory>(TicketCategory, 'category', row));
+      .map((row) => hydrate(this.dataSource, TicketCategory, 'category', row));
     await this.countOnlyUnexpiredHolds(event.ticketCategories);
     return event;
-  }
-
-  private findOneSql: string | undefined;
-
-  /** One entity from the columns TypeORM selected as `<alias>_<column>`. */
-  private hydrate<T>(target: typeof Event | typeof TicketCategory, alias: string, row: Record<string, unknown>): T {
-    const { driver } = this.events.manager.connection;
-    const metadata = this.events.manager.connection.getMetadata(target);
-    const entity = metadata.create() as Record<string, unknown>;
-    for (const column of metadata.columns) {
-      entity[column.propertyName] = driver.prepareHydratedValue(row[`${alias}_${column.databaseName}`], column);
-    }
-    return entity as T;
   }
 
   /** Upcoming events by (date, id), keyset-paginated so deep pages cost the same as the first. */
   async findUpcoming(query: ListEventsQuery): Promise<EventPage> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const builder = this.events
-      .createQueryBuilder('event')
-      .where('event.date > :now', { now: new Date() })
-      .orderBy('event.date', 'ASC')
-      .addOrderBy('event.id', 'ASC')
-      .limit(limit + 1);
-    if (query.cursor !== undefined) {
-      const after = decodeEventCursor(query.cursor);
-      builder.andWhere('(event.date > :afterDate OR (event.date = :afterDate AND event.id > :afterId))', {
-        afterDate: after.date,
-        afterId: after.id,
-      });
-    }
-    const rows = await builder.getMany();
-    const events = rows.slice(0, limit);
+    const after = query.cursor === undefined ? undefined : decodeEventCursor(query.cursor);
+    const rows = await this.pageQuery(limit, after !== undefined).rows(this.dataSource, {
+      now: new Date(),
+      afterDate: after?.date,
+      afterId: after?.id,
+    });
+    const events = rows.slice(0, limit).map((row) => hydrate(this.dataSource, Event, 'event', row));
     await this.attachCategories(events);
     const last = events.at(-1);
     const nextCursor = rows.length > limit && last ? encodeEventCursor(last) : undefined;
     return { events, nextCursor, limit };
   }
 
+  /** One built query per page size, with and without a cursor: LIMIT is written into the SQL. */
+  private pageQuery(limit: number, afterCursor: boolean): BuiltQuery {
+    const key = `${limit}:${afterCursor}`;
+    let built = this.pageQueries.get(key);
+    if (!built) {
+      built = new BuiltQuery(() => {
+        const builder = this.events
+          .createQueryBuilder('event')
+          .where('event.date > :now')
+          .orderBy('event.date', 'ASC')
+          .addOrderBy('event.id', 'ASC')
+          .limit(limit + 1);
+        if (afterCursor) builder.andWhere('(event.date > :afterDate OR (event.date = :afterDate AND event.id > :afterId))');
+        return builder;
+      });
+      this.pageQueries.set(key, built);
+    }
+    return built;
+  }
+
   private async attachCategories(events: Event[]): Promise<void> {
     if (events.length === 0) return;
     const byEventId = new Map(events.map((event) => [event.id, event]));
     for (const event of events) event.ticketCategories = [];
-    const categories = await this.categories.find({ where: { eventId: In([...byEventId.keys()]) } });
+    const rows = await this.categoriesOfEvents.rows(this.dataSource, { eventIds: [...byEventId.keys()] });
+    const categories = rows.map((row) => hydrate(this.dataSource, TicketCategory, 'category', row));
     for (const category of categories) byEventId.get(category.eventId)?.ticketCategories.push(category);
     await this.countOnlyUnexpiredHolds(categories);
   }
