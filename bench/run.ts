@@ -123,18 +123,19 @@ interface Measured {
   p50: number;
   p99: number;
   errors: number;
+  timeouts: number;
   twoXx: number;
 }
 
 function measured(result: Result, successes = result['2xx']): Measured {
-  return { rate: successes / seconds(result), p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts, twoXx: result['2xx'] };
+  return { rate: successes / seconds(result), p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts, timeouts: result.timeouts, twoXx: result['2xx'] };
 }
 
 function record(scenario: string, metric: string, byTarget: Record<string, Measured>, baseline: string | undefined, notes: string[] = []): void {
   const values: Record<string, string> = {};
   const ratios: Record<string, string> = {};
   for (const [target, m] of Object.entries(byTarget)) {
-    values[target] = `${Math.round(m.rate)}/s · p50 ${m.p50} ms · p99 ${m.p99} ms · errors ${m.errors}`;
+    values[target] = `${Math.round(m.rate)}/s · p50 ${m.p50} ms · p99 ${m.p99} ms · errors ${m.errors}${m.timeouts ? ` (${m.timeouts} timeouts)` : ''}`;
     if (baseline && target !== baseline) ratios[target] = `${(m.rate / byTarget[baseline].rate).toFixed(2)}×`;
   }
   rows.push({ scenario, metric, values, ratios, notes });
