@@ -128,7 +128,15 @@ interface Measured {
 }
 
 function measured(result: Result, successes = result['2xx']): Measured {
-  return { rate: successes / seconds(result), p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts, timeouts: result.timeouts, twoXx: result['2xx'] };
+  return {
+    rate: successes / seconds(result),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    // autocannon counts a timeout among its errors too.
+    errors: result.non2xx + result.errors,
+    timeouts: result.timeouts,
+    twoXx: result['2xx'],
+  };
 }
 
 function record(scenario: string, metric: string, byTarget: Record<string, Measured>, baseline: string | undefined, notes: string[] = []): void {
