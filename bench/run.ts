@@ -284,11 +284,12 @@ function versions(): string {
   const pkg = (name: string) => (JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
   let server = 'unknown';
   try {
-    server = execSync(`mysql -h ${new URL(MYSQL_URL).hostname} -u root -N -e 'SELECT VERSION()'`, { encoding: 'utf8' }).trim();
+    const url = new URL(MYSQL_URL);
+    server = execSync(`mysql -h ${url.hostname} -P ${url.port || 3306} -u ${decodeURIComponent(url.username) || 'root'} -N -e 'SELECT VERSION()'`, { encoding: 'utf8' }).trim();
   } catch {
     // the mysql client is optional
   }
-  return `Node ${process.version}, NestJS ${pkg('@nestjs/core')}, TypeORM ${pkg('typeorm')}, Fastify ${pkg('fastify')}, mysql2 ${pkg('mysql2')}, autocannon ${pkg('autocannon')}, MariaDB ${server}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`;
+  return `Node ${process.version}, MariaDB at ${new URL(MYSQL_URL).host}, NestJS ${pkg('@nestjs/core')}, TypeORM ${pkg('typeorm')}, Fastify ${pkg('fastify')}, mysql2 ${pkg('mysql2')}, autocannon ${pkg('autocannon')}, MariaDB ${server}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`;
 }
 
 function table(rssByTarget: Record<string, number>): string {
