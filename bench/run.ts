@@ -31,6 +31,8 @@ interface Target {
   url: string;
   process: ChildProcess;
   peakRss: number;
+  /** Its own database, where targets cannot share one (SQLite: one writing process per file). */
+  db?: BenchDatabase;
 }
 
 interface Row {
@@ -128,6 +130,7 @@ interface Measured {
 }
 
 function measured(result: Result, successes = result['2xx']): Measured {
+  if (result.non2xx > 0) log(`non-2xx answers: ${JSON.stringify(result.statusCodeStats)}`);
   return {
     rate: successes / seconds(result),
     p50: result.latency.p50,
@@ -171,8 +174,8 @@ async function invariant(db: BenchDatabase, eventId: number, expectedBookings: n
 
 /** JIT and pools warm up before anything is measured: a few seconds of booking and reading per target. */
 async function warmUp(db: BenchDatabase, targets: Target[]): Promise<void> {
-  const [event] = await db.insertEvents(1, [{ name: 'General', price: 25, seatsLimit: HUGE }], new Date(Date.now() + 20 * DAY));
   for (const target of targets) {
+    const [event] = await (target.db ?? db).insertEvents(1, [{ name: 'General', price: 25, seatsLimit: HUGE }], new Date(Date.now() + 20 * DAY));
     await load({ url: target.url, duration: smoke ? 1 : 3, requests: bookingRequest([event]) });
     await load({ url: `${target.url}/events/${event.id}`, duration: smoke ? 1 : 2 });
   }
@@ -182,10 +185,11 @@ async function hotBook(db: BenchDatabase, targets: Target[], baseline: string | 
   const byTarget: Record<string, Measured> = {};
   const notes: string[] = [];
   for (const target of targets) {
-    const [event] = await db.insertEvents(1, [{ name: 'General', price: 25, seatsLimit: HUGE }], new Date(Date.now() + 30 * DAY));
+    const targetDb = target.db ?? db;
+    const [event] = await targetDb.insertEvents(1, [{ name: 'General', price: 25, seatsLimit: HUGE }], new Date(Date.now() + 30 * DAY));
     const result = await load({ url: target.url, duration: DURATION, requests: bookingRequest([event]) });
     byTarget[target.name] = measured(result);
-    notes.push(`${target.name}: ${await invariant(db, event.id, result['2xx'])}`);
+    notes.push(`${target.name}: ${await invariant(targetDb, event.id, result['2xx'])}`);
   }
   record(label, `bookings/s, ${CONNECTIONS} connections, ${DURATION} s`, byTarget, baseline, notes);
 }
@@ -373,11 +377,14 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
   return { [appOn.name]: appOn.peakRss, [appOff.name]: appOff.peakRss, [baseline.name]: baseline.peakRss };
 }
 
+/** Each app on its own file: SQLite allows one writer, and two processes on one file answer SQLITE_BUSY. */
 async function onSqlite(): Promise<Record<string, number>> {
-  const databaseUrl = `sqlite://${SQLITE_PATH}`;
-  const appOn = await start('SQLite app (coalescing on)', 'node', ['dist/main.js'], appEnvironment(3211, databaseUrl, 'on'), 'http://127.0.0.1:3211', '/health/ready');
-  const appOff = await start('SQLite app (coalescing off)', 'node', ['dist/main.js'], appEnvironment(3212, databaseUrl, 'off'), 'http://127.0.0.1:3212', '/health/ready');
-  const db = openSqlite(SQLITE_PATH);
+  const paths = [`${SQLITE_PATH}`, `${SQLITE_PATH.replace(/\.sqlite$/, '')}_off.sqlite`];
+  const appOn = await start('SQLite app (coalescing on)', 'node', ['dist/main.js'], appEnvironment(3211, `sqlite://${paths[0]}`, 'on'), 'http://127.0.0.1:3211', '/health/ready');
+  const appOff = await start('SQLite app (coalescing off)', 'node', ['dist/main.js'], appEnvironment(3212, `sqlite://${paths[1]}`, 'off'), 'http://127.0.0.1:3212', '/health/ready');
+  appOn.db = openSqlite(paths[0]);
+  appOff.db = openSqlite(paths[1]);
+  const db = appOn.db;
   try {
     log('SQLite: warm-up');
     await warmUp(db, [appOn, appOff]);
@@ -387,9 +394,10 @@ async function onSqlite(): Promise<Record<string, number>> {
     log('SQLite: list');
     await list(db, [appOn], undefined, 'SQLite list');
   } finally {
-    await db.close();
+    await appOn.db.close();
+    await appOff.db.close();
     for (const target of [appOn, appOff]) await stop(target);
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${SQLITE_PATH}${suffix}`, { force: true });
+    for (const path of paths) for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
   }
   return { [appOn.name]: appOn.peakRss, [appOff.name]: appOff.peakRss };
 }
