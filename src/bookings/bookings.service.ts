@@ -1,17 +1,33 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, type EntityManager, type Repository } from 'typeorm';
-import { BookingNotFoundError, DomainError, EventInPastError, ValidationFailedError } from '../common/domain-error.js';
+import { In, MoreThan, type EntityManager, type Repository } from 'typeorm';
+import { BookingNotFoundError, BusyTryAgainError, DomainError, EventInPastError, ValidationFailedError } from '../common/domain-error.js';
 import { generateReference, normaliseReference } from '../common/reference.js';
+import type { Environment } from '../config/environment.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
+import type { Event } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
+import type { TicketCategory } from '../events/ticket-category.entity.js';
 import { MetricsService, type BookingOutcome } from '../metrics/metrics.service.js';
 import { Booking, BookingStatus } from './booking.entity.js';
+import { DEFAULT_PAGE_SIZE } from '../events/dto/list-events.query.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import type { ListBookingsQuery } from './dto/list-bookings.query.js';
-import { DEFAULT_PAGE_SIZE } from '../events/dto/list-events.query.js';
 import { changeSeats, freeOverdueSeatsIfShort, lockCategory, lockOpenCategory, type LockedCategory } from './hold-ledger.js';
-import { assertSeatsAvailable, bookableCategory, hasTakenPlace } from './seat-rules.js';
+import { allocateInArrivalOrder, assertSeatsAvailable, bookableCategory, hasTakenPlace } from './seat-rules.js';
+
+/** Most bookings one coalesced transaction takes; the rest wait for the next one. */
+export const MAX_BATCH = 100;
+
+/** A validated booking request waiting for its category's next locked transaction. */
+interface PendingBooking {
+  event: Event;
+  category: TicketCategory;
+  dto: CreateBookingDto;
+  resolve: (booking: Booking) => void;
+  reject: (error: unknown) => void;
+}
 
 export interface BookingPage {
   bookings: Booking[];
@@ -30,12 +46,19 @@ export interface NewBooking {
 
 @Injectable()
 export class BookingsService {
+  private readonly coalescing: boolean;
+  /** Per category: requests that arrived while a transaction on it was running. A key means one is running. */
+  private readonly waiting = new Map<number, PendingBooking[]>();
+
   constructor(
     @InjectRepository(Booking) private readonly bookings: Repository<Booking>,
     private readonly events: EventsService,
     private readonly transactions: TransactionRunner,
     private readonly metrics: MetricsService,
-  ) {}
+    config: ConfigService<Environment, true>,
+  ) {
+    this.coalescing = config.get('BOOKING_COALESCING', { infer: true }) === 'on';
+  }
 
   async book(eventId: number, dto: CreateBookingDto): Promise<Booking> {
     try {
@@ -53,24 +76,112 @@ export class BookingsService {
    * and held only for lock, update, insert, commit.
    */
   private async bookSeats(eventId: number, dto: CreateBookingDto): Promise<Booking> {
-    const now = new Date();
     const event = await this.events.findOne(eventId);
-    const category = bookableCategory(event, dto.ticket_category, dto.quantity, now);
+    const category = bookableCategory(event, dto.ticket_category, dto.quantity, new Date());
+    if (!this.coalescing) return this.bookAlone({ event, category, dto });
+    return new Promise<Booking>((resolve, reject) => this.enqueue({ event, category, dto, resolve, reject }));
+  }
 
+  /** One request, one transaction: lock, check, update, insert, commit. */
+  private async bookAlone({ event, category, dto }: Omit<PendingBooking, 'resolve' | 'reject'>): Promise<Booking> {
     const booking = await this.transactions.run(async (manager) => {
       const locked = await lockOpenCategory(manager, category.id, this.transactions.writeLock);
-      await freeOverdueSeatsIfShort(manager, locked, dto.quantity, now);
+      await freeOverdueSeatsIfShort(manager, locked, dto.quantity, new Date());
       assertSeatsAvailable(locked, dto.quantity);
       await changeSeats(manager, locked, { sold: dto.quantity });
-      return insertBooking(manager, locked, {
-        eventId: event.id,
-        quantity: dto.quantity,
-        unitPriceCents: locked.priceCents,
-        customerName: dto.customer_name ?? null,
-        customerEmail: dto.customer_email ?? null,
-      });
+      return insertBooking(manager, locked, newBookingValues(event, locked, dto));
     });
     return Object.assign(booking, { event, ticketCategory: category });
+  }
+
+  /**
+   * The hot row's limit is the time its lock is held, not CPU: requests that arrive while a
+   * transaction on their category runs wait and then share the next one, so the lock is taken
+   * once for all of them. An idle category starts at once, so a lone buyer waits for nothing.
+   */
+  private enqueue(pending: PendingBooking): void {
+    const categoryId = pending.category.id;
+    const queue = this.waiting.get(categoryId);
+    if (queue) {
+      queue.push(pending);
+      return;
+    }
+    this.waiting.set(categoryId, []);
+    void this.drain(categoryId, [pending]);
+  }
+
+  private async drain(categoryId: number, first: PendingBooking[]): Promise<void> {
+    let batch = first;
+    while (batch.length > 0) {
+      await this.settle(batch);
+      const queue = this.waiting.get(categoryId) ?? [];
+      batch = queue.splice(0, MAX_BATCH);
+    }
+    this.waiting.delete(categoryId);
+  }
+
+  /** Gives every request of the batch its own answer; never throws. */
+  private async settle(batch: PendingBooking[]): Promise<void> {
+    if (batch.length === 1) return settleAlone(batch[0], this.bookAlone(batch[0]));
+    let outcomes: (Booking | DomainError)[];
+    try {
+      outcomes = await this.bookTogether(batch);
+    } catch (error) {
+      // A busy category is every request's answer; any other failure may be one request's doing,
+      // so each is tried again on its own and gets only its own error.
+      if (error instanceof BusyTryAgainError) {
+        for (const pending of batch) pending.reject(new BusyTryAgainError());
+        return;
+      }
+      await Promise.all(batch.map((pending) => settleAlone(pending, this.bookAlone(pending))));
+      return;
+    }
+    // Committed: from here on a failure must never lead to booking again.
+    let idsError: unknown;
+    await this.fillIds(outcomes.filter((outcome): outcome is Booking => !(outcome instanceof DomainError))).catch((error: unknown) => {
+      idsError = error ?? new Error('Could not read back booking ids');
+    });
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i];
+      if (outcome instanceof DomainError) pending.reject(outcome);
+      else if (idsError !== undefined) pending.reject(idsError);
+      else pending.resolve(Object.assign(outcome, { event: pending.event, ticketCategory: pending.category }));
+    });
+  }
+
+  /**
+   * One transaction for a batch of one category: lock once, expire overdue holds once if short,
+   * allocate in arrival order, one UPDATE of the counters, one multi-row INSERT, commit. Each
+   * request's outcome is its booking or its own refusal; answers go out only after the commit.
+   */
+  private async bookTogether(batch: PendingBooking[]): Promise<(Booking | DomainError)[]> {
+    return this.transactions.run(async (manager) => {
+      const locked = await lockOpenCategory(manager, batch[0].category.id, this.transactions.writeLock);
+      const quantities = batch.map((pending) => pending.dto.quantity);
+      await freeOverdueSeatsIfShort(manager, locked, sum(quantities), new Date());
+      const refusals = allocateInArrivalOrder(locked, quantities);
+      const accepted = batch.filter((_, i) => refusals[i] === undefined);
+      if (accepted.length === 0) return refusals as DomainError[];
+      await changeSeats(manager, locked, { sold: sum(accepted.map((pending) => pending.dto.quantity)) });
+      const bookings = await insertBookings(
+        manager,
+        locked,
+        accepted.map((pending) => newBookingValues(pending.event, locked, pending.dto)),
+      );
+      let next = 0;
+      return refusals.map((refusal) => refusal ?? bookings[next++]);
+    });
+  }
+
+  /**
+   * Ids of a multi-row INSERT are read back by reference after the commit rather than derived
+   * from the first insert id: MySQL 8's interleaved auto-increment does not promise consecutive ids.
+   */
+  private async fillIds(bookings: Booking[]): Promise<void> {
+    if (bookings.length === 0) return;
+    const rows = await this.bookings.find({ select: { id: true, reference: true }, where: { reference: In(bookings.map((b) => b.reference)) } });
+    const ids = new Map(rows.map((row) => [row.reference, row.id]));
+    for (const booking of bookings) booking.id = ids.get(booking.reference) as number;
   }
 
   async findByReference(reference: string): Promise<Booking> {
@@ -122,7 +233,20 @@ export class BookingsService {
 
 /** Inserts a confirmed booking for seats already counted as sold on the locked category. */
 export async function insertBooking(manager: EntityManager, category: LockedCategory, values: NewBooking): Promise<Booking> {
-  const booking = manager.create(Booking, {
+  const booking = newBooking(manager, category, values);
+  await manager.insert(Booking, booking);
+  return booking;
+}
+
+/** The same for several bookings in one INSERT; their ids are not filled in. */
+async function insertBookings(manager: EntityManager, category: LockedCategory, values: NewBooking[]): Promise<Booking[]> {
+  const bookings = values.map((each) => newBooking(manager, category, each));
+  await manager.createQueryBuilder().insert().into(Booking).values(bookings).updateEntity(false).execute();
+  return bookings;
+}
+
+function newBooking(manager: EntityManager, category: LockedCategory, values: NewBooking): Booking {
+  return manager.create(Booking, {
     reference: values.reference ?? generateReference(),
     status: BookingStatus.Confirmed,
     eventId: values.eventId,
@@ -135,8 +259,29 @@ export async function insertBooking(manager: EntityManager, category: LockedCate
     createdAt: new Date(),
     cancelledAt: null,
   });
-  await manager.insert(Booking, booking);
-  return booking;
+}
+
+/** Priced from the locked row, so a price read before the lock never reaches a booking. */
+function newBookingValues(event: Event, locked: LockedCategory, dto: CreateBookingDto): NewBooking {
+  return {
+    eventId: event.id,
+    quantity: dto.quantity,
+    unitPriceCents: locked.priceCents,
+    customerName: dto.customer_name ?? null,
+    customerEmail: dto.customer_email ?? null,
+  };
+}
+
+async function settleAlone(pending: PendingBooking, booking: Promise<Booking>): Promise<void> {
+  try {
+    pending.resolve(await booking);
+  } catch (error) {
+    pending.reject(error);
+  }
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 /** A refused booking is counted under its error code (`sold_out`, …); anything else is `error`. */

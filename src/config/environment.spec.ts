@@ -37,6 +37,12 @@ describe('validateEnvironment', () => {
     ]);
   });
 
+  it('coalesces concurrent bookings of one category by default, and reads the switch regardless of case', () => {
+    expect(validateEnvironment({}).BOOKING_COALESCING).toBe('on');
+    expect(validateEnvironment({ BOOKING_COALESCING: 'OFF' }).BOOKING_COALESCING).toBe('off');
+    expect(validateEnvironment({ BOOKING_COALESCING: ' on ' }).BOOKING_COALESCING).toBe('on');
+  });
+
   it('reads sqlite:// and mysql:// URLs', () => {
     expect(validateEnvironment({ DATABASE_URL: 'sqlite:///tmp/x.sqlite' }).DATABASE_URL).toEqual({ kind: 'sqlite', path: '/tmp/x.sqlite' });
     expect(validateEnvironment({ DATABASE_URL: 'mysql://app:s%40cret@db:3307/tickets' }).DATABASE_URL).toEqual({
@@ -65,6 +71,7 @@ describe('validateEnvironment', () => {
     [{ CORS_ORIGINS: 'https://shop.example.com/path' }, 'CORS_ORIGINS must list origins'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be one of json, pretty'],
+    [{ BOOKING_COALESCING: 'yes' }, 'BOOKING_COALESCING must be one of on, off (got "yes")'],
     [{ SHUTDOWN_GRACE_SECONDS: '-1' }, 'SHUTDOWN_GRACE_SECONDS must be an integer from 0 to 3600'],
   ])('rejects %j with one line naming the variable', (env, message) => {
     expect(() => validateEnvironment(env)).toThrow(ConfigurationError);

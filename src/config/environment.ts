@@ -24,7 +24,11 @@ export interface Environment {
   RATE_LIMIT_PER_MINUTE: number;
   TRUSTED_PROXIES: number;
   CORS_ORIGINS: string[];
+  BOOKING_COALESCING: Switch;
 }
+
+export const SWITCHES = ['on', 'off'] as const;
+export type Switch = (typeof SWITCHES)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -168,5 +172,6 @@ export function validateEnvironment(env: RawEnvironment): Environment {
     RATE_LIMIT_PER_MINUTE: readInteger(env, 'RATE_LIMIT_PER_MINUTE', 60, 0, 1_000_000),
     TRUSTED_PROXIES: readInteger(env, 'TRUSTED_PROXIES', 0, 0, 10),
     CORS_ORIGINS: readOrigins(env, 'CORS_ORIGINS'),
+    BOOKING_COALESCING: readChoice(env, 'BOOKING_COALESCING', SWITCHES, 'on'),
   };
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, MoreThan, Repository } from 'typeorm';
+import { In, MoreThan, Repository, type DataSource } from 'typeorm';
 import { Booking, BookingStatus } from '../bookings/booking.entity.js';
 import { expireOverdueHolds, lockCategory } from '../bookings/hold-ledger.js';
 import { Hold, HoldStatus } from '../bookings/hold.entity.js';
 import { EventCancelledError, EventNotFoundError, SeatsLimitBelowSoldError, ValidationFailedError } from '../common/domain-error.js';
 import { toCents } from '../common/money.js';
+import { BuiltQuery, hydrate } from '../database/built-query.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { MAX_CATEGORIES, type CreateEventDto } from './dto/create-event.dto.js';
 import { DEFAULT_PAGE_SIZE, type ListEventsQuery } from './dto/list-events.query.js';
@@ -22,11 +23,21 @@ export interface EventPage {
 
 @Injectable()
 export class EventsService {
+  private readonly eventWithCategories = new BuiltQuery(() =>
+    this.events.createQueryBuilder('event').leftJoinAndSelect('event.ticketCategories', 'category').where('event.id = :id'),
+  );
+  private readonly categoriesOfEvents = new BuiltQuery(() => this.categories.createQueryBuilder('category').where('category.eventId IN (:...eventIds)'));
+  private readonly pageQueries = new Map<string, BuiltQuery>();
+
   constructor(
     @InjectRepository(Event) private readonly events: Repository<Event>,
     @InjectRepository(TicketCategory) private readonly categories: Repository<TicketCategory>,
     private readonly transactions: TransactionRunner,
   ) {}
+
+  private get dataSource(): DataSource {
+    return this.events.manager.connection;
+  }
 
   async create(dto: CreateEventDto, organizerId: number): Promise<Event> {
     const event = this.events.create({
@@ -126,37 +137,58 @@ export class EventsService {
     return this.findOne(id);
   }
 
-  /** The event with its categories in one query; past events too. */
+  /**
+   * The event with its categories in one query; past events too. Every booking starts here, so the
+   * SQL is built once (see BuiltQuery). Not `findOne` with relations: its implicit LIMIT 1 makes
+   * TypeORM run a DISTINCT id query first, a second round trip.
+   */
   async findOne(id: number): Promise<Event> {
-    const event = await this.events.findOne({ where: { id }, relations: { ticketCategories: true } });
-    if (!event) throw new EventNotFoundError(id);
+    const rows = await this.eventWithCategories.rows(this.dataSource, { id });
+    if (rows.length === 0) throw new EventNotFoundError(id);
+    const event = hydrate(this.dataSource, Event, 'event', rows[0]);
+    event.ticketCategories = rows
+      .filter((row) => row.category_id !== null && row.category_id !== undefined)
+      .map((row) => hydrate(this.dataSource, TicketCategory, 'category', row));
     await this.countOnlyUnexpiredHolds(event.ticketCategories);
     return event;
   }
 
-  /** Upcoming events by (date, id), keyset-paginated so deep pages cost the same as the first. */
+  /** Upcoming scheduled events by (date, id), keyset-paginated so deep pages cost the same as the first. */
   async findUpcoming(query: ListEventsQuery): Promise<EventPage> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const builder = this.events
-      .createQueryBuilder('event')
-      .where('event.status = :scheduled', { scheduled: EventStatus.Scheduled })
-      .andWhere('event.date > :now', { now: new Date() })
-      .orderBy('event.date', 'ASC')
-      .addOrderBy('event.id', 'ASC')
-      .limit(limit + 1);
-    if (query.cursor !== undefined) {
-      const after = decodeEventCursor(query.cursor);
-      builder.andWhere('(event.date > :afterDate OR (event.date = :afterDate AND event.id > :afterId))', {
-        afterDate: after.date,
-        afterId: after.id,
-      });
-    }
-    const rows = await builder.getMany();
-    const events = rows.slice(0, limit);
+    const after = query.cursor === undefined ? undefined : decodeEventCursor(query.cursor);
+    const rows = await this.pageQuery(limit, after !== undefined).rows(this.dataSource, {
+      scheduled: EventStatus.Scheduled,
+      now: new Date(),
+      afterDate: after?.date,
+      afterId: after?.id,
+    });
+    const events = rows.slice(0, limit).map((row) => hydrate(this.dataSource, Event, 'event', row));
     await this.attachCategories(events);
     const last = events.at(-1);
     const nextCursor = rows.length > limit && last ? encodeEventCursor(last) : undefined;
     return { events, nextCursor, limit };
+  }
+
+  /** One built query per page size, with and without a cursor: LIMIT is written into the SQL. */
+  private pageQuery(limit: number, afterCursor: boolean): BuiltQuery {
+    const key = `${limit}:${afterCursor}`;
+    let built = this.pageQueries.get(key);
+    if (!built) {
+      built = new BuiltQuery(() => {
+        const builder = this.events
+          .createQueryBuilder('event')
+          .where('event.status = :scheduled')
+          .andWhere('event.date > :now')
+          .orderBy('event.date', 'ASC')
+          .addOrderBy('event.id', 'ASC')
+          .limit(limit + 1);
+        if (afterCursor) builder.andWhere('(event.date > :afterDate OR (event.date = :afterDate AND event.id > :afterId))');
+        return builder;
+      });
+      this.pageQueries.set(key, built);
+    }
+    return built;
   }
 
   private newCategory(values: NewCategory & { seatsSold: number }): TicketCategory {
@@ -176,7 +208,8 @@ export class EventsService {
     if (events.length === 0) return;
     const byEventId = new Map(events.map((event) => [event.id, event]));
     for (const event of events) event.ticketCategories = [];
-    const categories = await this.categories.find({ where: { eventId: In([...byEventId.keys()]) } });
+    const rows = await this.categoriesOfEvents.rows(this.dataSource, { eventIds: [...byEventId.keys()] });
+    const categories = rows.map((row) => hydrate(this.dataSource, TicketCategory, 'category', row));
     for (const category of categories) byEventId.get(category.eventId)?.ticketCategories.push(category);
     await this.countOnlyUnexpiredHolds(categories);
   }
