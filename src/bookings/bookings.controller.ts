@@ -4,10 +4,10 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { ErrorCode } from '../common/error-code.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { PublicWrite } from '../rate-limit/rate-limit.module.js';
-import { ApiErrors, ApiIdempotencyKey, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../openapi/api-decorators.js';
+import { ApiErrors, ApiIdempotencyKey, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS } from '../openapi/api-decorators.js';
 import { BookingResponse, mapBooking } from './booking.mapper.js';
 import { BookingsService, type BookingPage } from './bookings.service.js';
-import { CreateBookingDto } from './dto/create-booking.dto.js';
+import { CreateBookingDto, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
 import { ListBookingsQuery } from './dto/list-bookings.query.js';
 import { CurrentOrganizer, OrganizerOnly } from '../organizers/organizer.guard.js';
 
@@ -22,20 +22,7 @@ export class BookingsController {
   @ApiOperation({ summary: 'Book seats in one ticket category of an event (hold and confirm in one step)' })
   @ApiIdParam('The event id.')
   @ApiCreatedResponse({ type: BookingResponse })
-  @ApiErrors(
-    ErrorCode.ValidationFailed,
-    ...JSON_BODY_ERRORS,
-    ErrorCode.EventNotFound,
-    ErrorCode.EventInPast,
-    ErrorCode.EventCancelled,
-    ErrorCode.TicketCategoryNotFound,
-    ErrorCode.QuantityAboveLimit,
-    ErrorCode.SoldOut,
-    ErrorCode.InsufficientSeats,
-    ErrorCode.BusyTryAgain,
-    ErrorCode.RateLimited,
-    ...IDEMPOTENCY_ERRORS,
-  )
+  @ApiErrors(...SEAT_REQUEST_ERRORS)
   async book(@Param('id', ParseIdPipe) eventId: number, @Body() dto: CreateBookingDto): Promise<BookingResponse> {
     return mapBooking(await this.bookings.book(eventId, dto));
   }

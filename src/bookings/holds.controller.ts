@@ -4,9 +4,9 @@ import type { FastifyReply } from 'fastify';
 import { ErrorCode } from '../common/error-code.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { PublicWrite } from '../rate-limit/rate-limit.module.js';
-import { ApiErrors, ApiIdempotencyKey, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../openapi/api-decorators.js';
+import { ApiErrors, ApiIdempotencyKey, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS } from '../openapi/api-decorators.js';
 import { BookingResponse, mapBooking } from './booking.mapper.js';
-import { CreateBookingDto } from './dto/create-booking.dto.js';
+import { CreateBookingDto, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
 import { HoldResponse, mapHold } from './hold.mapper.js';
 import { HoldsService } from './holds.service.js';
 
@@ -21,20 +21,7 @@ export class HoldsController {
   @ApiOperation({ summary: 'Hold seats for HOLD_TTL_SECONDS while the buyer pays; same checks as a booking' })
   @ApiIdParam('The event id.')
   @ApiCreatedResponse({ type: HoldResponse })
-  @ApiErrors(
-    ErrorCode.ValidationFailed,
-    ...JSON_BODY_ERRORS,
-    ErrorCode.EventNotFound,
-    ErrorCode.EventInPast,
-    ErrorCode.EventCancelled,
-    ErrorCode.TicketCategoryNotFound,
-    ErrorCode.QuantityAboveLimit,
-    ErrorCode.SoldOut,
-    ErrorCode.InsufficientSeats,
-    ErrorCode.BusyTryAgain,
-    ErrorCode.RateLimited,
-    ...IDEMPOTENCY_ERRORS,
-  )
+  @ApiErrors(...SEAT_REQUEST_ERRORS)
   async create(@Param('id', ParseIdPipe) eventId: number, @Body() dto: CreateBookingDto): Promise<HoldResponse> {
     return mapHold(await this.holds.create(eventId, dto));
   }

@@ -1,6 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { ErrorCode } from '../../common/error-code.js';
 import { MAX_SEATS } from '../../events/dto/create-event.dto.js';
+import { IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../../openapi/api-decorators.js';
+
+/** Every answer a seat request (a booking or a hold, which share this body and its checks) can refuse with. */
+export const SEAT_REQUEST_ERRORS = [
+  ErrorCode.ValidationFailed,
+  ...JSON_BODY_ERRORS,
+  ErrorCode.EventNotFound,
+  ErrorCode.EventInPast,
+  ErrorCode.EventCancelled,
+  ErrorCode.TicketCategoryNotFound,
+  ErrorCode.QuantityAboveLimit,
+  ErrorCode.SoldOut,
+  ErrorCode.InsufficientSeats,
+  ErrorCode.BusyTryAgain,
+  ErrorCode.RateLimited,
+  ...IDEMPOTENCY_ERRORS,
+];
 
 export class CreateBookingDto {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'General', description: 'The category name, matched ignoring case.' })
