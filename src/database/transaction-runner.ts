@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { BusyTryAgainError } from '../common/domain-error.js';
 import type { Environment } from '../config/environment.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { driverErrorCode } from './database-errors.js';
 
 const MAX_DEADLOCK_RETRIES = 3;
 const MYSQL_DEADLOCK = 'ER_LOCK_DEADLOCK';
@@ -57,7 +58,7 @@ export class TransactionRunner {
           return work(manager);
         });
       } catch (error) {
-        const code = mysqlErrorCode(error);
+        const code = driverErrorCode(error);
         if (code === MYSQL_DEADLOCK && attempt < MAX_DEADLOCK_RETRIES) {
           this.logger.warn(`Deadlock, retrying (attempt ${attempt + 1} of ${MAX_DEADLOCK_RETRIES})`);
           this.metrics.recordLockRetry();
@@ -78,12 +79,6 @@ export class TransactionRunner {
     await manager.query(`SET SESSION innodb_lock_wait_timeout = ${this.lockWaitTimeoutSeconds}`);
     this.connectionsWithLockTimeout.add(connection);
   }
-}
-
-function mysqlErrorCode(error: unknown): string | undefined {
-  if (!(error instanceof QueryFailedError)) return undefined;
-  const code = (error.driverError as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 function sleep(milliseconds: number): Promise<void> {
