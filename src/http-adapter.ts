@@ -1,9 +1,9 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import type { Environment } from './config/environment.js';
+import { AppLogger } from './logging/app-logger.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './logging/request-id.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 
@@ -11,8 +11,6 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Label for requests that matched no route: one value, so unknown URLs cannot blow up metric cardinality. */
 export const UNMATCHED_ROUTE = 'unmatched';
-
-const routeTemplates = new WeakMap<IncomingMessage, string>();
 
 /**
  * How many proxies in front of us append to X-Forwarded-For. The adapter exists before the
@@ -25,7 +23,8 @@ const trustProxy = (_address: string, hop: number): boolean => hop < trustedProx
  * The one place the HTTP platform is configured, so the app and the tests serve alike.
  * Bodies are JSON only: Fastify's own JSON parser stays (1 MiB limit, prototype-poisoning
  * protection); its text parser goes, and Nest's form parser is never added, so any other
- * content type is answered 415.
+ * content type is answered 415. Nothing uses Nest middleware (logs and metrics are Fastify
+ * hooks), so Express-style middleware support (middie) is never registered: it ran on every request.
  */
 export function createHttpAdapter(): FastifyAdapter {
   const adapter = new FastifyAdapter({
@@ -33,23 +32,21 @@ export function createHttpAdapter(): FastifyAdapter {
     genReqId: requestIdFor,
     return503OnClosing: false,
     trustProxy,
+    skipMiddie: true,
   });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
-  // Logs and metrics are keyed by route template (/events/:id), which only Fastify knows;
-  // the request logger sees the bare Node request, so the template is kept beside it.
   // The request id is echoed, so that a caller can quote it.
   fastify.addHook('onRequest', (request, reply, done) => {
-    routeTemplates.set(request.raw, request.routeOptions.url ?? UNMATCHED_ROUTE);
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
   return adapter;
 }
 
-/** The route template a request matched, e.g. `/events/:id/book`. */
-export function routeOf(request: IncomingMessage): string {
-  return routeTemplates.get(request) ?? UNMATCHED_ROUTE;
+/** The route template a request matched, e.g. `/events/:id/book`: what logs and metrics are keyed by. */
+export function routeOf(request: FastifyRequest): string {
+  return request.routeOptions.url ?? UNMATCHED_ROUTE;
 }
 
 export const applicationOptions: NestApplicationOptions = { bodyParser: false };
@@ -57,7 +54,7 @@ export const applicationOptions: NestApplicationOptions = { bodyParser: false };
 /** What the app and the tests both do between creating the application and listening. */
 export function configureApplication(app: NestFastifyApplication): void {
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   trustedProxyHops = config.get('TRUSTED_PROXIES', { infer: true });
   // Helmet's defaults, except that plain-HTTP deployments must still load Swagger UI's assets.
   app.useSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });

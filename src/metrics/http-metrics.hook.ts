@@ -21,7 +21,7 @@ export class HttpMetricsHook implements OnModuleInit {
     if (!adapter) return;
     const fastify = adapter.getInstance<FastifyInstance>();
     fastify.addHook('onResponse', (request, reply, done) => {
-      this.metrics.recordHttpRequest(request.method, routeOf(request.raw), reply.statusCode, reply.elapsedTime / 1000);
+      this.metrics.recordHttpRequest(request.method, routeOf(request), reply.statusCode, reply.elapsedTime / 1000);
       done();
     });
   }
