@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, MoreThan, type EntityManager, type Repository } from 'typeorm';
+import { MoreThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { BookingNotFoundError, BusyTryAgainError, DomainError, EventInPastError, ValidationFailedError } from '../common/domain-error.js';
+import { CoalescedReads } from '../common/coalesced-reads.js';
 import { generateReference, normaliseReference } from '../common/reference.js';
 import type { Environment } from '../config/environment.js';
+import { BuiltQuery, MultiRowInsert } from '../database/built-query.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import type { Event } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
@@ -44,11 +46,31 @@ export interface NewBooking {
   reference?: string;
 }
 
+const insertedBookings = new MultiRowInsert(Booking, [
+  'reference',
+  'status',
+  'eventId',
+  'ticketCategoryId',
+  'quantity',
+  'unitPriceCents',
+  'totalPriceCents',
+  'customerName',
+  'customerEmail',
+  'createdAt',
+  'cancelledAt',
+]);
+
+const idsByReference = new BuiltQuery((dataSource) =>
+  dataSource.getRepository(Booking).createQueryBuilder('booking').select(['booking.id', 'booking.reference']).where('booking.reference IN (:...references)'),
+);
+
 @Injectable()
 export class BookingsService {
   private readonly coalescing: boolean;
   /** Per category: requests that arrived while a transaction on it was running. A key means one is running. */
   private readonly waiting = new Map<number, PendingBooking[]>();
+  /** The event every booking validates against, read once per round trip however many buyers wait for it. */
+  private readonly eventReads: CoalescedReads<number, Event>;
 
   constructor(
     @InjectRepository(Booking) private readonly bookings: Repository<Booking>,
@@ -58,6 +80,7 @@ export class BookingsService {
     config: ConfigService<Environment, true>,
   ) {
     this.coalescing = config.get('BOOKING_COALESCING', { infer: true }) === 'on';
+    this.eventReads = new CoalescedReads((eventId) => this.events.findOne(eventId));
   }
 
   async book(eventId: number, dto: CreateBookingDto): Promise<Booking> {
@@ -73,10 +96,11 @@ export class BookingsService {
 
   /**
    * Everything that needs no lock is read and validated first; the category row is locked last
-   * and held only for lock, update, insert, commit.
+   * and held only for lock, update, insert, commit. With coalescing, buyers of the same event also
+   * share the read they validate against.
    */
   private async bookSeats(eventId: number, dto: CreateBookingDto): Promise<Booking> {
-    const event = await this.events.findOne(eventId);
+    const event = this.coalescing ? await this.eventReads.read(eventId) : await this.events.findOne(eventId);
     const category = bookableCategory(event, dto.ticket_category, dto.quantity, new Date());
     if (!this.coalescing) return this.bookAlone({ event, category, dto });
     return new Promise<Booking>((resolve, reject) => this.enqueue({ event, category, dto, resolve, reject }));
@@ -179,9 +203,13 @@ export class BookingsService {
    */
   private async fillIds(bookings: Booking[]): Promise<void> {
     if (bookings.length === 0) return;
-    const rows = await this.bookings.find({ select: { id: true, reference: true }, where: { reference: In(bookings.map((b) => b.reference)) } });
-    const ids = new Map(rows.map((row) => [row.reference, row.id]));
+    const rows = await idsByReference.rows(this.dataSource, { references: bookings.map((booking) => booking.reference) });
+    const ids = new Map(rows.map((row) => [row.booking_reference as string, Number(row.booking_id)]));
     for (const booking of bookings) booking.id = ids.get(booking.reference) as number;
+  }
+
+  private get dataSource(): DataSource {
+    return this.bookings.manager.connection;
   }
 
   async findByReference(reference: string): Promise<Booking> {
@@ -241,7 +269,7 @@ export async function insertBooking(manager: EntityManager, category: LockedCate
 /** The same for several bookings in one INSERT; their ids are not filled in. */
 async function insertBookings(manager: EntityManager, category: LockedCategory, values: NewBooking[]): Promise<Booking[]> {
   const bookings = values.map((each) => newBooking(manager, category, each));
-  await manager.createQueryBuilder().insert().into(Booking).values(bookings).updateEntity(false).execute();
+  await insertedBookings.run(manager, bookings);
   return bookings;
 }
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { EventCancelledError } from '../common/domain-error.js';
+import { BuiltQuery, hydrate } from '../database/built-query.js';
 import { seatsLeft, TicketCategory } from '../events/ticket-category.entity.js';
 import { Hold, HoldStatus } from './hold.entity.js';
 
@@ -8,21 +9,38 @@ export type LockedCategory = Pick<
   'id' | 'eventId' | 'name' | 'priceCents' | 'seatsLimit' | 'seatsSold' | 'seatsHeld' | 'salesClosed'
 >;
 
+const LOCKED_COLUMNS = ['id', 'eventId', 'name', 'priceCents', 'seatsLimit', 'seatsSold', 'seatsHeld', 'salesClosed'].map((column) => `category.${column}`);
+
+function categoryQuery(lock: 'pessimistic_write' | undefined): BuiltQuery {
+  return new BuiltQuery((dataSource) => {
+    const builder = dataSource.getRepository(TicketCategory).createQueryBuilder('category').select(LOCKED_COLUMNS).where('category.id = :id');
+    return lock ? builder.setLock(lock) : builder;
+  });
+}
+
+const lockedCategoryQueries = { pessimistic_write: categoryQuery('pessimistic_write'), none: categoryQuery(undefined) };
+
+const addSeats = new BuiltQuery((dataSource) =>
+  dataSource
+    .createQueryBuilder()
+    .update(TicketCategory)
+    .set({ seatsSold: () => 'seats_sold + :sold', seatsHeld: () => 'seats_held + :held' })
+    .where('id = :id'),
+);
+
 /**
  * Everything that changes seat counters goes through here, inside a write transaction whose
  * first statement locked the category row. Holding that lock is what makes each count-then-write
- * safe.
+ * safe. The lock and the counter update are built once: every booking runs them.
  */
 export async function lockCategory(
   manager: EntityManager,
   categoryId: number,
   lock: 'pessimistic_write' | undefined,
 ): Promise<LockedCategory> {
-  return manager.findOneOrFail(TicketCategory, {
-    select: { id: true, eventId: true, name: true, priceCents: true, seatsLimit: true, seatsSold: true, seatsHeld: true, salesClosed: true },
-    where: { id: categoryId },
-    lock: lock && { mode: lock },
-  });
+  const [row] = await lockedCategoryQueries[lock ?? 'none'].rows(manager, { id: categoryId });
+  if (!row) throw new Error(`Ticket category ${categoryId} vanished while it was being booked`);
+  return hydrate(manager.connection, TicketCategory, 'category', row);
 }
 
 /** Locks a category that is about to sell or hold seats; a cancellation that got there first wins. */
@@ -80,12 +98,7 @@ export async function changeSeats(
   category: LockedCategory,
   { sold = 0, held = 0 }: { sold?: number; held?: number },
 ): Promise<void> {
-  await manager
-    .createQueryBuilder()
-    .update(TicketCategory)
-    .set({ seatsSold: () => `seats_sold + ${Math.trunc(sold)}`, seatsHeld: () => `seats_held + ${Math.trunc(held)}` })
-    .where('id = :id', { id: category.id })
-    .execute();
+  await addSeats.execute(manager, { sold: Math.trunc(sold), held: Math.trunc(held), id: category.id });
   category.seatsSold += sold;
   category.seatsHeld += held;
 }
