@@ -79,6 +79,18 @@ function appEnvironment(port: number, databaseUrl: string, coalescing: 'on' | 'o
   };
 }
 
+/** The app is started as the Dockerfile starts it (its heap cap included), so that RSS is the deployed figure. */
+function appCommand(): string[] {
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync('Dockerfile', 'utf8'))?.[1];
+  if (!cmd) throw new Error('Dockerfile has no CMD ["node", ...] line');
+  return JSON.parse(cmd) as string[];
+}
+
+function appTarget(): [command: string, args: string[]] {
+  const [command, ...args] = appCommand();
+  return [command, args];
+}
+
 async function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, url: string, readyPath: string): Promise<Target> {
   const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
@@ -302,7 +314,7 @@ function table(rssByTarget: Record<string, number>): string {
     `Measured ${new Date().toISOString()} by \`npm run bench\`${smoke ? ' --smoke' : ''}. ${versions()}.`,
     '',
     `Settings: ${CONNECTIONS} autocannon connections over loopback; booking scenarios ${DURATION} s, read scenarios ${READ_DURATION} s; ` +
-      'app built (`nest build`) and run with `node dist/main.js`, LOG_LEVEL=warn, DATABASE_POOL_SIZE=10, RATE_LIMIT_PER_MINUTE=0 (off); ' +
+      `app built (\`nest build\`) and run as the Dockerfile runs it (\`${appCommand().join(' ')}\`), LOG_LEVEL=warn, DATABASE_POOL_SIZE=10, RATE_LIMIT_PER_MINUTE=0 (off); ` +
       'baseline pool 10 connections; every target measured back to back in this one run on the same database. ' +
       'The machine has 2 cores shared with the load generator, MariaDB and other engineers\' test runs: absolute figures are noisy, compare the ratios.',
     '',
@@ -341,8 +353,8 @@ async function onMysql(): Promise<Record<string, number>> {
 
 async function measureOnMysql(databaseUrl: string): Promise<Record<string, number>> {
   // The first app creates the schema (migrations run at start) before anything else connects.
-  const appOn = await start('app (coalescing on)', 'node', ['dist/main.js'], appEnvironment(3201, databaseUrl, 'on'), 'http://127.0.0.1:3201', '/health/ready');
-  const appOff = await start('app (coalescing off)', 'node', ['dist/main.js'], appEnvironment(3202, databaseUrl, 'off'), 'http://127.0.0.1:3202', '/health/ready');
+  const appOn = await start('app (coalescing on)', ...appTarget(), appEnvironment(3201, databaseUrl, 'on'), 'http://127.0.0.1:3201', '/health/ready');
+  const appOff = await start('app (coalescing off)', ...appTarget(), appEnvironment(3202, databaseUrl, 'off'), 'http://127.0.0.1:3202', '/health/ready');
   const baselineEnv = { ...process.env, BASELINE_DATABASE_URL: databaseUrl, PORT: '3203', POOL_SIZE: '10' };
   const baseline = await start('baseline', 'node', ['--import', 'tsx', 'bench/baseline-server.ts'], baselineEnv, 'http://127.0.0.1:3203', '/events?limit=1');
   const db = await openMysql(MYSQL_URL, DATABASE);
@@ -381,8 +393,8 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
 /** Each app on its own file: SQLite allows one writer, and two processes on one file answer SQLITE_BUSY. */
 async function onSqlite(): Promise<Record<string, number>> {
   const paths = [`${SQLITE_PATH}`, `${SQLITE_PATH.replace(/\.sqlite$/, '')}_off.sqlite`];
-  const appOn = await start('SQLite app (coalescing on)', 'node', ['dist/main.js'], appEnvironment(3211, `sqlite://${paths[0]}`, 'on'), 'http://127.0.0.1:3211', '/health/ready');
-  const appOff = await start('SQLite app (coalescing off)', 'node', ['dist/main.js'], appEnvironment(3212, `sqlite://${paths[1]}`, 'off'), 'http://127.0.0.1:3212', '/health/ready');
+  const appOn = await start('SQLite app (coalescing on)', ...appTarget(), appEnvironment(3211, `sqlite://${paths[0]}`, 'on'), 'http://127.0.0.1:3211', '/health/ready');
+  const appOff = await start('SQLite app (coalescing off)', ...appTarget(), appEnvironment(3212, `sqlite://${paths[1]}`, 'off'), 'http://127.0.0.1:3212', '/health/ready');
   appOn.db = openSqlite(paths[0]);
   appOff.db = openSqlite(paths[1]);
   const db = appOn.db;
