@@ -262,7 +262,7 @@ export class BookingsService {
 /** Inserts a confirmed booking for seats already counted as sold on the locked category. */
 export async function insertBooking(manager: EntityManager, category: LockedCategory, values: NewBooking): Promise<Booking> {
   const booking = newBooking(manager, category, values);
-  await manager.insert(Booking, booking);
+  booking.id = await insertedBookings.runOne(manager, booking);
   return booking;
 }
 

@@ -78,8 +78,7 @@ export class MultiRowInsert<T extends ObjectLiteral> {
     private readonly properties: readonly (keyof T & string)[],
   ) {}
 
-  async run(manager: EntityManager, rows: readonly T[]): Promise<void> {
-    if (rows.length === 0) return;
+  async run(manager: EntityManager, rows: readonly T[]): Promise<unknown> {
     const { driver } = manager.connection;
     const metadata = manager.connection.getMetadata(this.target);
     const columns = this.properties.map((property) => metadata.findColumnWithPropertyName(property) as ColumnMetadata);
@@ -88,6 +87,13 @@ export class MultiRowInsert<T extends ObjectLiteral> {
       `INSERT INTO ${driver.escape(metadata.tableName)} (${columns.map((column) => driver.escape(column.databaseName)).join(', ')}) ` +
       `VALUES ${rows.map(() => tuple).join(', ')}`;
     const values: unknown[] = rows.flatMap((row) => columns.map((column): unknown => driver.preparePersistentValue(row[column.propertyName], column)));
-    await manager.query(sql, values);
+    return manager.query(sql, values);
+  }
+
+  /** One row; answers the id the database generated for it (mysql2 reports it as insertId, better-sqlite3 as the rowid). */
+  async runOne(manager: EntityManager, row: T): Promise<number> {
+    const result = await this.run(manager, [row]);
+    const id = typeof result === 'object' && result !== null && 'insertId' in result ? result.insertId : result;
+    return Number(id);
   }
 }
