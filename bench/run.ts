@@ -316,7 +316,7 @@ function table(rssByTarget: Record<string, number>): string {
     `Settings: ${CONNECTIONS} autocannon connections over loopback; booking scenarios ${DURATION} s, read scenarios ${READ_DURATION} s; ` +
       `app built (\`nest build\`) and run as the Dockerfile runs it (\`${appCommand().join(' ')}\`), LOG_LEVEL=warn, DATABASE_POOL_SIZE=10, RATE_LIMIT_PER_MINUTE=0 (off); ` +
       'baseline pool 10 connections; every target measured back to back in this one run on the same database. ' +
-      'The machine has 2 cores shared with the load generator, MariaDB and other engineers\' test runs: absolute figures are noisy, compare the ratios.',
+      'The machine has 2 cores, shared with the load generator and MariaDB: absolute figures are noisy, compare the ratios.',
     '',
     '| scenario | metric | target | result | ratio to baseline |',
     '| --- | --- | --- | --- | --- |',
