@@ -7,6 +7,7 @@
  *
  *   npm run fault:database-outage
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/environment.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
@@ -14,7 +15,7 @@ import { call, createEventVia } from '../test/support/api-client.js';
 import { ensureBuilt, startBuiltApp, type BuiltApp } from '../test/support/built-app.js';
 import { checkAgainstDatabase, newLedger, percentile, runMixedLoad, summarise } from '../test/support/mixed-load.js';
 import { OwnMariaDb } from './support/own-mariadb.js';
-import { sleep, verdict } from './support/verdict.js';
+import { verdict } from './support/verdict.js';
 
 const LOAD_BEFORE_MS = 4_000;
 const OUTAGE_MS = 6_000;

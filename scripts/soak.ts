@@ -9,10 +9,11 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { call, createEventVia, type ApiAnswer } from '../test/support/api-client.js';
 import { ensureBuilt, startBuiltApp, type BuiltApp } from '../test/support/built-app.js';
 import { percentile, seededRandom } from '../test/support/mixed-load.js';
-import { sleep, verdict } from './support/verdict.js';
+import { verdict } from './support/verdict.js';
 
 const DURATION_MS = Number(process.env.SOAK_SECONDS ?? 600) * 1000;
 const FLOWS_PER_SECOND = Number(process.env.SOAK_RATE ?? 40);

@@ -1,7 +1,3 @@
-export function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
-
 /** Prints each check as PASS/FAIL and sets a failing exit code if any failed. */
 export function verdict(checks: [boolean, string][]): void {
   for (const [ok, description] of checks) console.log(`${ok ? 'PASS' : 'FAIL'} ${description}`);

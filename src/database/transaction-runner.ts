@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { BusyTryAgainError } from '../common/domain-error.js';
 import type { Environment } from '../config/environment.js';
@@ -79,8 +80,4 @@ export class TransactionRunner {
     await manager.query(`SET SESSION innodb_lock_wait_timeout = ${this.lockWaitTimeoutSeconds}`);
     this.connectionsWithLockTimeout.add(connection);
   }
-}
-
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }

@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LessThan, type Repository } from 'typeorm';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '../common/domain-error.js';
 import { isDuplicateKeyError } from '../database/database-errors.js';
@@ -99,8 +100,4 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnApplicationSh
       throw error;
     }
   }
-}
-
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
