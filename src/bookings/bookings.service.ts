@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
-import { BookingNotFoundError, BusyTryAgainError, DomainError, EventInPastError, ValidationFailedError } from '../common/domain-error.js';
+import { BookingNotFoundError, BusyTryAgainError, DomainError, EventInPastError } from '../common/domain-error.js';
 import { CoalescedReads } from '../common/coalesced-reads.js';
+import { decodeCursor, encodeCursor, isRowId } from '../common/page-cursor.js';
 import { generateReference, normaliseReference } from '../common/reference.js';
 import type { Environment } from '../config/environment.js';
 import { BuiltQuery, MultiRowInsert } from '../database/built-query.js';
@@ -235,7 +236,7 @@ export class BookingsService {
     });
     const bookings = rows.slice(0, limit).map((booking) => Object.assign(booking, { event }));
     const last = bookings.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeBookingCursor(last.id) : undefined;
+    const nextCursor = rows.length > limit && last ? encodeCursor([last.id]) : undefined;
     return { bookings, nextCursor, limit };
   }
 
@@ -317,20 +318,7 @@ function outcomeOf(error: unknown): BookingOutcome {
   return error instanceof DomainError ? error.code.toLowerCase() : 'error';
 }
 
-function encodeBookingCursor(id: number): string {
-  return Buffer.from(JSON.stringify([id])).toString('base64url');
-}
-
+/** Bookings are listed by id, so the position after a page is its last id. */
 function decodeBookingCursor(cursor: string): number {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    decoded = undefined;
-  }
-  const id = Array.isArray(decoded) && decoded.length === 1 ? (decoded[0] as unknown) : undefined;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
-    throw new ValidationFailedError(['cursor is not valid; use the one from the Link header of the previous page']);
-  }
-  return id;
+  return decodeCursor(cursor, (position) => (position.length === 1 && isRowId(position[0]) ? position[0] : undefined));
 }

@@ -1,0 +1,32 @@
+import { ValidationFailedError } from './domain-error.js';
+
+/**
+ * A page cursor is the position after a page's last row (its sort key) as base64url JSON: opaque
+ * to clients, checked when it comes back.
+ */
+export function encodeCursor(position: unknown[]): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+/**
+ * The position a cursor holds, as `read` accepts it (undefined for a position of the wrong shape).
+ * A tampered or foreign cursor answers 400; the error is built only then, since it captures a stack.
+ */
+export function decodeCursor<T>(cursor: string, read: (position: unknown[]) => T | undefined): T {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  const position = Array.isArray(decoded) ? read(decoded) : undefined;
+  if (position === undefined) {
+    throw new ValidationFailedError(['cursor is not valid; use the one from the Link header of the previous page']);
+  }
+  return position;
+}
+
+/** A row id as cursors carry it. */
+export function isRowId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
+}
