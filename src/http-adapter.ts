@@ -1,7 +1,8 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { HttpAdapterHost } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Environment } from './config/environment.js';
 import { AppLogger } from './logging/app-logger.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './logging/request-id.js';
@@ -47,6 +48,20 @@ export function createHttpAdapter(): FastifyAdapter {
 /** The route template a request matched, e.g. `/events/:id/book`: what logs and metrics are keyed by. */
 export function routeOf(request: FastifyRequest): string {
   return request.routeOptions.url ?? UNMATCHED_ROUTE;
+}
+
+/**
+ * Runs `hook` for every answered request at the Fastify level, so that answers given before any
+ * Nest handler runs (unknown route, malformed or oversized body) are seen too. An application
+ * context without HTTP (npm run seed) has no requests, and nothing is registered.
+ */
+export function onEveryResponse(adapterHost: HttpAdapterHost, hook: (request: FastifyRequest, reply: FastifyReply) => void): void {
+  const adapter = adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
+  if (!adapter) return;
+  adapter.getInstance<FastifyInstance>().addHook('onResponse', (request, reply, done) => {
+    hook(request, reply);
+    done();
+  });
 }
 
 export const applicationOptions: NestApplicationOptions = { bodyParser: false };

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { routeOf } from '../http-adapter.js';
+import { onEveryResponse, routeOf } from '../http-adapter.js';
 import { ROOT_LOGGER } from './app-logger.js';
 import { unhandledErrorOf } from './unhandled-errors.js';
 
@@ -10,10 +10,10 @@ import { unhandledErrorOf } from './unhandled-errors.js';
 const UNLOGGED_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /**
- * One line per answered request — method, route template, status, duration, request id — written
- * from Fastify's onResponse hook, so that answers given before any Nest handler runs (unknown
- * route, malformed body) are logged too. A 5xx is logged at error level; a 500 adds the error_id
- * its body carries and the error with its stack. Nothing is built when the level is off.
+ * One line per answered request — method, route template, status, duration, request id — also for
+ * answers given before any Nest handler runs (see onEveryResponse). A 5xx is logged at error level;
+ * a 500 adds the error_id its body carries and the error with its stack. Nothing is built when the
+ * level is off.
  */
 @Injectable()
 export class RequestLogHook implements OnModuleInit {
@@ -23,13 +23,7 @@ export class RequestLogHook implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // An application context without HTTP (npm run seed) has no requests to log.
-    const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
-    if (!adapter) return;
-    adapter.getInstance<FastifyInstance>().addHook('onResponse', (request, reply, done) => {
-      this.logRequest(request, reply);
-      done();
-    });
+    onEveryResponse(this.adapterHost, (request, reply) => this.logRequest(request, reply));
   }
 
   private logRequest(request: FastifyRequest, reply: FastifyReply): void {

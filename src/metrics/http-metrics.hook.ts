@@ -1,13 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
-import { routeOf } from '../http-adapter.js';
+import { onEveryResponse, routeOf } from '../http-adapter.js';
 import { MetricsService } from './metrics.service.js';
 
-/**
- * Counts every answered request at the Fastify level, so that answers given before any Nest
- * handler runs (unknown route, malformed or oversized body) are counted too.
- */
+/** Counts every answered request by method, route template and status, with its duration. */
 @Injectable()
 export class HttpMetricsHook implements OnModuleInit {
   constructor(
@@ -16,13 +12,8 @@ export class HttpMetricsHook implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // An application context without HTTP (npm run seed) has nothing to count.
-    const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
-    if (!adapter) return;
-    const fastify = adapter.getInstance<FastifyInstance>();
-    fastify.addHook('onResponse', (request, reply, done) => {
+    onEveryResponse(this.adapterHost, (request, reply) => {
       this.metrics.recordHttpRequest(request.method, routeOf(request), reply.statusCode, reply.elapsedTime / 1000);
-      done();
     });
   }
 }
