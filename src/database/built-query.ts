@@ -66,13 +66,23 @@ export function hydrate<T extends ObjectLiteral>(dataSource: DataSource, target:
   return entity as T;
 }
 
+/** `INSERT INTO table (columns) VALUES `, one `(?, …)` per row, and the columns in that order. */
+interface InsertStatement {
+  head: string;
+  tuple: string;
+  columns: ColumnMetadata[];
+}
+
 /**
- * A multi-row INSERT of the given properties, written from the entity's metadata, with each value
- * converted by the driver and the column's transformer as TypeORM's own insert does. TypeORM's
- * insert builder names and merges a parameter per value, which grows with the square of the rows:
- * for a coalesced batch of bookings it was the largest cost of the transaction.
+ * A multi-row INSERT of the given properties, written once per database from the entity's
+ * metadata, with each value converted by the driver and the column's transformer as TypeORM's own
+ * insert does. TypeORM's insert builder names and merges a parameter per value, which grows with
+ * the square of the rows: for a coalesced batch of bookings it was the largest cost of the
+ * transaction.
  */
 export class MultiRowInsert<T extends ObjectLiteral> {
+  private readonly statements = new WeakMap<DataSource, InsertStatement>();
+
   constructor(
     private readonly target: EntityTarget<T>,
     private readonly properties: readonly (keyof T & string)[],
@@ -80,14 +90,9 @@ export class MultiRowInsert<T extends ObjectLiteral> {
 
   async run(manager: EntityManager, rows: readonly T[]): Promise<unknown> {
     const { driver } = manager.connection;
-    const metadata = manager.connection.getMetadata(this.target);
-    const columns = this.properties.map((property) => metadata.findColumnWithPropertyName(property) as ColumnMetadata);
-    const tuple = `(${columns.map(() => '?').join(', ')})`;
-    const sql =
-      `INSERT INTO ${driver.escape(metadata.tableName)} (${columns.map((column) => driver.escape(column.databaseName)).join(', ')}) ` +
-      `VALUES ${rows.map(() => tuple).join(', ')}`;
+    const { head, tuple, columns } = this.statement(manager.connection);
     const values: unknown[] = rows.flatMap((row) => columns.map((column): unknown => driver.preparePersistentValue(row[column.propertyName], column)));
-    return manager.query(sql, values);
+    return manager.query(`${head}${rows.map(() => tuple).join(', ')}`, values);
   }
 
   /** One row; answers the id the database generated for it (mysql2 reports it as insertId, better-sqlite3 as the rowid). */
@@ -95,5 +100,18 @@ export class MultiRowInsert<T extends ObjectLiteral> {
     const result = await this.run(manager, [row]);
     const id = typeof result === 'object' && result !== null && 'insertId' in result ? result.insertId : result;
     return Number(id);
+  }
+
+  private statement(dataSource: DataSource): InsertStatement {
+    let statement = this.statements.get(dataSource);
+    if (!statement) {
+      const { driver } = dataSource;
+      const metadata = dataSource.getMetadata(this.target);
+      const columns = this.properties.map((property) => metadata.findColumnWithPropertyName(property) as ColumnMetadata);
+      const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
+      statement = { head: `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES `, tuple: `(${columns.map(() => '?').join(', ')})`, columns };
+      this.statements.set(dataSource, statement);
+    }
+    return statement;
   }
 }
