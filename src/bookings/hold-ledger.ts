@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { LessThanOrEqual, type EntityManager } from 'typeorm';
 import { EventCancelledError } from '../common/domain-error.js';
 import { BuiltQuery, hydrate } from '../database/built-query.js';
 import { seatsLeft, TicketCategory } from '../events/ticket-category.entity.js';
@@ -60,24 +60,15 @@ export async function lockOpenCategory(
  * count: an expired hold never blocks a buyer, whether or not the sweep has run yet.
  */
 export async function expireOverdueHolds(manager: EntityManager, category: LockedCategory, now: Date): Promise<number> {
-  const overdue = manager
+  const overdue = { ticketCategoryId: category.id, status: HoldStatus.Active, expiresAt: LessThanOrEqual(now) };
+  const row = await manager
     .createQueryBuilder(Hold, 'hold')
-    .where('hold.ticketCategoryId = :categoryId', { categoryId: category.id })
-    .andWhere('hold.status = :active', { active: HoldStatus.Active })
-    .andWhere('hold.expiresAt <= :now', { now });
-  const row = await overdue.clone().select('COALESCE(SUM(hold.quantity), 0)', 'seats').getRawOne<{ seats: number | string }>();
+    .select('COALESCE(SUM(hold.quantity), 0)', 'seats')
+    .where(overdue)
+    .getRawOne<{ seats: number | string }>();
   const seats = Number(row?.seats ?? 0);
   if (seats === 0) return 0;
-  await manager
-    .createQueryBuilder()
-    .update(Hold)
-    .set({ status: HoldStatus.Expired })
-    .where('ticket_category_id = :categoryId AND status = :active AND expires_at <= :now', {
-      categoryId: category.id,
-      active: HoldStatus.Active,
-      now,
-    })
-    .execute();
+  await manager.update(Hold, overdue, { status: HoldStatus.Expired });
   await changeSeats(manager, category, { held: -seats });
   return seats;
 }
