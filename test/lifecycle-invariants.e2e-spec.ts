@@ -81,7 +81,8 @@ describe('seat invariants under the whole lifecycle', () => {
 
     expect(statuses.length).toBeGreaterThan(350);
     expect(statuses.filter((status) => ![200, 201, 204, 409, 410].includes(status))).toEqual([]);
-    expect(statuses.filter((status) => status === 201).length).toBeGreaterThan(150);
+    // Plenty sold for the invariants to mean something; how many exactly depends on the interleaving.
+    expect(statuses.filter((status) => status === 201).length).toBeGreaterThan(100);
     expect(statuses.filter((status) => status === 409).length).toBeGreaterThan(0);
     expectInvariants(await lifecycleCounters(testApp.dataSource, event.id, 'Front'), 5);
     expectInvariants(await lifecycleCounters(testApp.dataSource, event.id, 'Back'), 0);
