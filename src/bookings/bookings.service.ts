@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { MoreThan, type EntityManager, type Repository } from 'typeorm';
 import { BookingNotFoundError, BusyTryAgainError, DomainError, EventInPastError } from '../common/domain-error.js';
 import { CoalescedReads } from '../common/coalesced-reads.js';
 import { decodeCursor, encodeCursor, isRowId } from '../common/page-cursor.js';
 import { generateReference, normaliseReference } from '../common/reference.js';
 import type { Environment } from '../config/environment.js';
-import { BuiltQuery, MultiRowInsert } from '../database/built-query.js';
+import { BuiltQuery, insertedId, MultiRowInsert } from '../database/built-query.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import type { Event } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
@@ -17,7 +17,7 @@ import { Booking, BookingStatus } from './booking.entity.js';
 import { DEFAULT_PAGE_SIZE } from '../events/dto/list-events.query.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import type { ListBookingsQuery } from './dto/list-bookings.query.js';
-import { changeSeats, freeOverdueSeatsIfShort, lockCategory, lockOpenCategory, type LockedCategory } from './hold-ledger.js';
+import { changeSeats, changeSeatsOnCommit, freeOverdueSeatsIfShort, lockCategory, lockOpenCategory, type LockedCategory } from './hold-ledger.js';
 import { allocateInArrivalOrder, assertSeatsAvailable, bookableCategory, hasTakenPlace } from './seat-rules.js';
 
 /** Most bookings one coalesced transaction takes; the rest wait for the next one. */
@@ -107,15 +107,17 @@ export class BookingsService {
     return new Promise<Booking>((resolve, reject) => this.enqueue({ event, category, dto, resolve, reject }));
   }
 
-  /** One request, one transaction: lock, check, update, insert, commit. */
+  /** One request, one transaction: lock, check, then update and insert sent with the commit. */
   private async bookAlone({ event, category, dto }: Omit<PendingBooking, 'resolve' | 'reject'>): Promise<Booking> {
-    const booking = await this.transactions.run(async (manager) => {
+    const { booking, inserted } = await this.transactions.run(async (manager, writes) => {
       const locked = await lockOpenCategory(manager, category.id, this.transactions.writeLock);
       await freeOverdueSeatsIfShort(manager, locked, dto.quantity, new Date());
       assertSeatsAvailable(locked, dto.quantity);
-      await changeSeats(manager, locked, { sold: dto.quantity });
-      return insertBooking(manager, locked, newBookingValues(event, locked, dto));
+      changeSeatsOnCommit(writes, manager, locked, { sold: dto.quantity });
+      const booking = newBooking(manager, locked, newBookingValues(event, locked, dto));
+      return { booking, inserted: writes.add(insertedBookings.statement(manager.connection, [booking])) };
     });
+    booking.id = insertedId(await inserted);
     return Object.assign(booking, { event, ticketCategory: category });
   }
 
@@ -161,56 +163,35 @@ export class BookingsService {
       await Promise.all(batch.map((pending) => settleAlone(pending, this.bookAlone(pending))));
       return;
     }
-    // Committed: from here on a failure must never lead to booking again.
-    let idsError: unknown;
-    await this.fillIds(outcomes.filter((outcome): outcome is Booking => !(outcome instanceof DomainError))).catch((error: unknown) => {
-      idsError = error ?? new Error('Could not read back booking ids');
-    });
     batch.forEach((pending, i) => {
       const outcome = outcomes[i];
       if (outcome instanceof DomainError) pending.reject(outcome);
-      else if (idsError !== undefined) pending.reject(idsError);
       else pending.resolve(Object.assign(outcome, { event: pending.event, ticketCategory: pending.category }));
     });
   }
 
   /**
    * One transaction for a batch of one category: lock once, expire overdue holds once if short,
-   * allocate in arrival order, one UPDATE of the counters, one multi-row INSERT, commit. Each
-   * request's outcome is its booking or its own refusal; answers go out only after the commit.
+   * allocate in arrival order; then one UPDATE of the counters, one multi-row INSERT and the read
+   * of the new ids, sent with the commit. Each request's outcome is its booking or its own
+   * refusal; answers go out only after the commit.
    */
   private async bookTogether(batch: PendingBooking[]): Promise<(Booking | DomainError)[]> {
-    return this.transactions.run(async (manager) => {
+    const { refusals, bookings, ids } = await this.transactions.run(async (manager, writes) => {
       const locked = await lockOpenCategory(manager, batch[0].category.id, this.transactions.writeLock);
       const quantities = batch.map((pending) => pending.dto.quantity);
       await freeOverdueSeatsIfShort(manager, locked, sum(quantities), new Date());
       const refusals = allocateInArrivalOrder(locked, quantities);
       const accepted = batch.filter((_, i) => refusals[i] === undefined);
-      if (accepted.length === 0) return refusals as DomainError[];
-      await changeSeats(manager, locked, { sold: sum(accepted.map((pending) => pending.dto.quantity)) });
-      const bookings = await insertBookings(
-        manager,
-        locked,
-        accepted.map((pending) => newBookingValues(pending.event, locked, pending.dto)),
-      );
-      let next = 0;
-      return refusals.map((refusal) => refusal ?? bookings[next++]);
+      if (accepted.length === 0) return { refusals, bookings: [], ids: Promise.resolve([]) };
+      changeSeatsOnCommit(writes, manager, locked, { sold: sum(accepted.map((pending) => pending.dto.quantity)) });
+      const bookings = accepted.map((pending) => newBooking(manager, locked, newBookingValues(pending.event, locked, pending.dto)));
+      void writes.add(insertedBookings.statement(manager.connection, bookings));
+      return { refusals, bookings, ids: writes.add(idsByReference.statement(manager, { references: bookings.map((booking) => booking.reference) })) };
     });
-  }
-
-  /**
-   * Ids of a multi-row INSERT are read back by reference after the commit rather than derived
-   * from the first insert id: MySQL 8's interleaved auto-increment does not promise consecutive ids.
-   */
-  private async fillIds(bookings: Booking[]): Promise<void> {
-    if (bookings.length === 0) return;
-    const rows = await idsByReference.rows(this.dataSource, { references: bookings.map((booking) => booking.reference) });
-    const ids = new Map(rows.map((row) => [row.booking_reference as string, Number(row.booking_id)]));
-    for (const booking of bookings) booking.id = ids.get(booking.reference) as number;
-  }
-
-  private get dataSource(): DataSource {
-    return this.bookings.manager.connection;
+    fillIds(bookings, (await ids) as Record<string, unknown>[]);
+    let next = 0;
+    return refusals.map((refusal) => refusal ?? bookings[next++]);
   }
 
   async findByReference(reference: string): Promise<Booking> {
@@ -267,11 +248,13 @@ export async function insertBooking(manager: EntityManager, category: LockedCate
   return booking;
 }
 
-/** The same for several bookings in one INSERT; their ids are not filled in. */
-async function insertBookings(manager: EntityManager, category: LockedCategory, values: NewBooking[]): Promise<Booking[]> {
-  const bookings = values.map((each) => newBooking(manager, category, each));
-  await insertedBookings.run(manager, bookings);
-  return bookings;
+/**
+ * Ids of a multi-row INSERT are read back by reference rather than derived from the first insert
+ * id: MySQL 8's interleaved auto-increment does not promise consecutive ids.
+ */
+function fillIds(bookings: Booking[], rows: Record<string, unknown>[]): void {
+  const ids = new Map(rows.map((row) => [row.booking_reference as string, Number(row.booking_id)]));
+  for (const booking of bookings) booking.id = ids.get(booking.reference) as number;
 }
 
 function newBooking(manager: EntityManager, category: LockedCategory, values: NewBooking): Booking {

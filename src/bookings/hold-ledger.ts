@@ -1,6 +1,7 @@
 import { LessThanOrEqual, type EntityManager } from 'typeorm';
 import { EventCancelledError } from '../common/domain-error.js';
 import { BuiltQuery, hydrate } from '../database/built-query.js';
+import type { CommitWrites } from '../database/statement-pipeline.js';
 import { seatsLeft, TicketCategory } from '../events/ticket-category.entity.js';
 import { Hold, HoldStatus } from './hold.entity.js';
 
@@ -83,13 +84,28 @@ export async function freeOverdueSeatsIfShort(
   if (seatsLeft(category) < quantity && category.seatsHeld > 0) await expireOverdueHolds(manager, category, now);
 }
 
+interface SeatChange {
+  sold?: number;
+  held?: number;
+}
+
 /** One UPDATE for both counters; the in-memory copy follows so later checks see the new counts. */
-export async function changeSeats(
-  manager: EntityManager,
-  category: LockedCategory,
-  { sold = 0, held = 0 }: { sold?: number; held?: number },
-): Promise<void> {
-  await addSeats.execute(manager, { sold: Math.trunc(sold), held: Math.trunc(held), id: category.id });
+export async function changeSeats(manager: EntityManager, category: LockedCategory, change: SeatChange): Promise<void> {
+  await addSeats.execute(manager, seatChangeParameters(category, change));
+  countChange(category, change);
+}
+
+/** The same UPDATE, sent with the commit: for a transaction that reads nothing after it. */
+export function changeSeatsOnCommit(writes: CommitWrites, manager: EntityManager, category: LockedCategory, change: SeatChange): void {
+  void writes.add(addSeats.statement(manager, seatChangeParameters(category, change)));
+  countChange(category, change);
+}
+
+function seatChangeParameters(category: LockedCategory, { sold = 0, held = 0 }: SeatChange): Record<string, unknown> {
+  return { sold: Math.trunc(sold), held: Math.trunc(held), id: category.id };
+}
+
+function countChange(category: LockedCategory, { sold = 0, held = 0 }: SeatChange): void {
   category.seatsSold += sold;
   category.seatsHeld += held;
 }

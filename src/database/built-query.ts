@@ -1,4 +1,5 @@
 import { DataSource, type EntityManager, type EntityMetadata, type EntityTarget, type ObjectLiteral, type QueryBuilder } from 'typeorm';
+import type { Statement } from './statement-pipeline.js';
 
 type ColumnMetadata = NonNullable<ReturnType<EntityMetadata['findColumnWithPropertyName']>>;
 
@@ -21,14 +22,18 @@ export class BuiltQuery {
   constructor(private readonly build: (dataSource: DataSource) => QueryBuilder<ObjectLiteral>) {}
 
   rows(source: Queryable, parameters: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+    return source.query(...this.statement(source, parameters));
+  }
+
+  /** The SQL with `?` placeholders and their values, for a statement sent later (see CommitWrites). */
+  statement(source: Queryable, parameters: Record<string, unknown>): Statement {
     const dataSource = dataSourceOf(source);
     let sql = this.sql.get(dataSource);
     if (sql === undefined) {
       sql = this.build(dataSource).getQuery();
       this.sql.set(dataSource, sql);
     }
-    const [query, values] = dataSource.driver.escapeQueryWithParameters(sql, parameters);
-    return source.query(query, values);
+    return dataSource.driver.escapeQueryWithParameters(sql, parameters);
   }
 
   async execute(source: Queryable, parameters: Record<string, unknown>): Promise<void> {
@@ -88,21 +93,19 @@ export class MultiRowInsert<T extends ObjectLiteral> {
     private readonly properties: readonly (keyof T & string)[],
   ) {}
 
-  async run(manager: EntityManager, rows: readonly T[]): Promise<unknown> {
-    const { driver } = manager.connection;
-    const { head, tuple, columns } = this.statement(manager.connection);
-    const values: unknown[] = rows.flatMap((row) => columns.map((column): unknown => driver.preparePersistentValue(row[column.propertyName], column)));
-    return manager.query(`${head}${rows.map(() => tuple).join(', ')}`, values);
-  }
-
-  /** One row; answers the id the database generated for it (mysql2 reports it as insertId, better-sqlite3 as the rowid). */
+  /** One row, inserted now; answers the id the database generated for it. */
   async runOne(manager: EntityManager, row: T): Promise<number> {
-    const result = await this.run(manager, [row]);
-    const id = typeof result === 'object' && result !== null && 'insertId' in result ? result.insertId : result;
-    return Number(id);
+    return insertedId(await manager.query(...this.statement(manager.connection, [row])));
   }
 
-  private statement(dataSource: DataSource): InsertStatement {
+  statement(dataSource: DataSource, rows: readonly T[]): Statement {
+    const { driver } = dataSource;
+    const { head, tuple, columns } = this.insertStatement(dataSource);
+    const values: unknown[] = rows.flatMap((row) => columns.map((column): unknown => driver.preparePersistentValue(row[column.propertyName], column)));
+    return [`${head}${rows.map(() => tuple).join(', ')}`, values];
+  }
+
+  private insertStatement(dataSource: DataSource): InsertStatement {
     let statement = this.statements.get(dataSource);
     if (!statement) {
       const { driver } = dataSource;
@@ -114,4 +117,9 @@ export class MultiRowInsert<T extends ObjectLiteral> {
     }
     return statement;
   }
+}
+
+/** The id an INSERT of one row generated: mysql2 reports it as insertId, better-sqlite3 as the rowid. */
+export function insertedId(result: unknown): number {
+  return Number(typeof result === 'object' && result !== null && 'insertId' in result ? result.insertId : result);
 }

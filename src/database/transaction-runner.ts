@@ -6,6 +6,7 @@ import { BusyTryAgainError } from '../common/domain-error.js';
 import type { Environment } from '../config/environment.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { driverErrorCode } from './database-errors.js';
+import { ImmediateWrites, StatementPipeline, type CommitWrites } from './statement-pipeline.js';
 
 const MAX_DEADLOCK_RETRIES = 3;
 const MYSQL_DEADLOCK = 'ER_LOCK_DEADLOCK';
@@ -13,10 +14,13 @@ const MYSQL_LOCK_WAIT_TIMEOUT = 'ER_LOCK_WAIT_TIMEOUT';
 
 export type LockMode = 'pessimistic_write' | undefined;
 
+/** The work of one write transaction: statements through the manager, writes nobody waits for through `writes`. */
+export type TransactionWork<T> = (manager: EntityManager, writes: CommitWrites) => Promise<T>;
+
 /**
  * Runs write transactions the same way on both databases.
  * MySQL: row locks taken inside the work; deadlocks are retried a few times, a lock wait that
- * times out becomes a retryable 503. SQLite: TypeORM's single connection cannot interleave
+ * times out becomes a retryable 503; statements are pipelined (see StatementPipeline). SQLite: TypeORM's single connection cannot interleave
  * transactions and has no FOR UPDATE, so write transactions run strictly one after another.
  */
 @Injectable()
@@ -41,23 +45,27 @@ export class TransactionRunner {
     return this.isSqlite ? undefined : 'pessimistic_write';
   }
 
-  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  run<T>(work: TransactionWork<T>): Promise<T> {
     return this.isSqlite ? this.runSerialised(work) : this.runWithRetries(work);
   }
 
-  private runSerialised<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const result = this.sqliteTail.then(() => this.dataSource.transaction(work));
+  private runSerialised<T>(work: TransactionWork<T>): Promise<T> {
+    const result = this.sqliteTail.then(() =>
+      this.dataSource.transaction(async (manager) => {
+        const writes = new ImmediateWrites(manager);
+        const outcome = await work(manager, writes);
+        await writes.settled();
+        return outcome;
+      }),
+    );
     this.sqliteTail = result.catch(() => undefined);
     return result;
   }
 
-  private async runWithRetries<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  private async runWithRetries<T>(work: TransactionWork<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.dataSource.transaction(async (manager) => {
-          await this.applyLockWaitTimeout(manager);
-          return work(manager);
-        });
+        return await this.runPipelined(work);
       } catch (error) {
         const code = driverErrorCode(error);
         if (code === MYSQL_DEADLOCK && attempt < MAX_DEADLOCK_RETRIES) {
@@ -72,12 +80,27 @@ export class TransactionRunner {
     }
   }
 
-  /** Once per pooled connection: the server default (50 s) would hold a buyer far too long. */
-  private async applyLockWaitTimeout(manager: EntityManager): Promise<void> {
-    const connection = (manager.queryRunner as { databaseConnection?: object } | undefined)
-      ?.databaseConnection;
-    if (!connection || this.connectionsWithLockTimeout.has(connection)) return;
-    await manager.query(`SET SESSION innodb_lock_wait_timeout = ${this.lockWaitTimeoutSeconds}`);
-    this.connectionsWithLockTimeout.add(connection);
+  private async runPipelined<T>(work: TransactionWork<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner('master');
+    try {
+      const connection = (await runner.connect()) as object;
+      const pipeline = new StatementPipeline(runner);
+      try {
+        if (!this.connectionsWithLockTimeout.has(connection)) {
+          // Once per pooled connection: the server default (50 s) would hold a buyer far too long.
+          const applied = pipeline.add([`SET SESSION innodb_lock_wait_timeout = ${this.lockWaitTimeoutSeconds}`, []]);
+          void applied.then(() => this.connectionsWithLockTimeout.add(connection), () => undefined);
+        }
+        const outcome = await work(pipeline.manager, pipeline);
+        await pipeline.commit();
+        return outcome;
+      } catch (error) {
+        // The work's own error is the answer; a connection too broken to roll back is dropped by the pool.
+        await pipeline.rollback().catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await runner.release();
+    }
   }
 }
