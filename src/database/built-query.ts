@@ -41,34 +41,64 @@ export class BuiltQuery {
   }
 }
 
-/** Per entity and alias: each column with the key a builder selects it as, worked out once. */
-const selectedColumns = new WeakMap<EntityMetadata, Map<string, { key: string; column: ColumnMetadata }[]>>();
+type RowReader = (row: Record<string, unknown>) => ObjectLiteral;
 
-function columnsSelectedAs(metadata: EntityMetadata, alias: string): { key: string; column: ColumnMetadata }[] {
-  let byAlias = selectedColumns.get(metadata);
-  if (!byAlias) {
-    byAlias = new Map();
-    selectedColumns.set(metadata, byAlias);
-  }
-  let columns = byAlias.get(alias);
-  if (!columns) {
-    columns = metadata.columns.map((column) => ({ key: `${alias}_${column.databaseName}`, column }));
-    byAlias.set(alias, columns);
-  }
-  return columns;
-}
+/**
+ * Column types that both drivers hand over exactly as TypeORM hydrates them: for these (without a
+ * transformer) `prepareHydratedValue` returns its argument unchanged, so a reader skips the call.
+ */
+const HYDRATED_AS_READ = new Set(['integer', 'varchar', 'text']);
+
+/** Per database, entity and alias: the reader compiled for it, built on first use. */
+const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, Map<string, RowReader>>>();
 
 /**
  * One entity from the columns a builder selected as `<alias>_<column>`, converted column by column
  * by the driver with the column transformers, as TypeORM's own hydration does.
  */
 export function hydrate<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>, alias: string, row: Record<string, unknown>): T {
-  const metadata = dataSource.getMetadata(target);
-  const entity = metadata.create() as Record<string, unknown>;
-  for (const { key, column } of columnsSelectedAs(metadata, alias)) {
-    if (key in row) entity[column.propertyName] = dataSource.driver.prepareHydratedValue(row[key], column);
+  let byTarget = readers.get(dataSource);
+  if (!byTarget) {
+    byTarget = new Map();
+    readers.set(dataSource, byTarget);
   }
-  return entity as T;
+  let byAlias = byTarget.get(target);
+  if (!byAlias) {
+    byAlias = new Map();
+    byTarget.set(target, byAlias);
+  }
+  let read = byAlias.get(alias);
+  if (!read) {
+    read = compileReader(dataSource, dataSource.getMetadata(target), alias);
+    byAlias.set(alias, read);
+  }
+  return read(row) as T;
+}
+
+/**
+ * A list page hydrates 200 rows: reading and writing properties by names held in variables made
+ * hydration the largest cost of the page in our own code (about 150 µs a page). The reader is
+ * therefore compiled from the entity's metadata into straight-line property accesses, as mysql2
+ * compiles its row parsers. Names come from our entity declarations, quoted as JSON strings.
+ */
+function compileReader(dataSource: DataSource, metadata: EntityMetadata, alias: string): RowReader {
+  const converters: ((value: unknown) => unknown)[] = [];
+  const assignments = metadata.columns.map((column) => {
+    const key = JSON.stringify(`${alias}_${column.databaseName}`);
+    let value = `row[${key}]`;
+    if (column.transformer !== undefined || !HYDRATED_AS_READ.has(String(column.type))) {
+      converters.push((read) => dataSource.driver.prepareHydratedValue(read, column));
+      value = `convert[${converters.length - 1}](${value})`;
+    }
+    return `if (${key} in row) entity[${JSON.stringify(column.propertyName)}] = ${value};`;
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiled once per entity and alias from our own metadata, see above
+  const assign = new Function('entity', 'row', 'convert', assignments.join('\n')) as (entity: ObjectLiteral, row: Record<string, unknown>, convert: ((value: unknown) => unknown)[]) => void;
+  return (row) => {
+    const entity = metadata.create() as ObjectLiteral;
+    assign(entity, row, converters);
+    return entity;
+  };
 }
 
 /** `INSERT INTO table (columns) VALUES `, one `(?, …)` per row, and the columns in that order. */
