@@ -13,6 +13,17 @@ describe('money', () => {
     expect(centsColumnTransformer.from(null)).toBeNull();
   });
 
+  it('reads back every DECIMAL(10,2) amount it writes, to the cent', () => {
+    const largest = 99_999_999_99;
+    const samples = [
+      ...Array.from({ length: 200_001 }, (_, i) => i - 100_000),
+      ...Array.from({ length: 100_000 }, (_, i) => largest - i),
+      ...Array.from({ length: 100_000 }, (_, i) => Math.floor((i * 7_919_993) % largest)),
+    ];
+    const misread = samples.filter((cents) => parseDecimalToCents(formatCentsAsDecimal(cents)) !== cents);
+    expect(misread).toEqual([]);
+  });
+
   it('writes cents as DECIMAL text', () => {
     expect(formatCentsAsDecimal(1999)).toBe('19.99');
     expect(formatCentsAsDecimal(5)).toBe('0.05');

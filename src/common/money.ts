@@ -12,12 +12,9 @@ export function centsToAmount(cents: number): number {
   return cents / 100;
 }
 
+/** Exact for DECIMAL(10,2): a double holds every such amount times 100 far within rounding distance. */
 export function parseDecimalToCents(value: string | number): number {
-  if (typeof value === 'number') return toCents(value);
-  const [whole, fraction = ''] = value.split('.');
-  const sign = whole.startsWith('-') ? -1 : 1;
-  const cents = Math.abs(Number(whole)) * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
-  return sign * cents;
+  return toCents(Number(value));
 }
 
 export function formatCentsAsDecimal(cents: number): string {
