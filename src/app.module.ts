@@ -8,7 +8,6 @@ import { validateEnvironment } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
-import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { ShutdownDeadline } from './lifecycle/shutdown-deadline.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -26,7 +25,6 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
     HealthModule,
     EventsModule,
     BookingsModule,
-    IdempotencyModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: StrictValidationPipe },

@@ -66,6 +66,17 @@ describe('GET /openapi.json', () => {
     expect(secured.sort()).toEqual(['GET /events/{id}/bookings', 'PATCH /events/{id}', 'POST /events', 'POST /events/{id}/cancel']);
   });
 
+  it('documents Idempotency-Key on exactly the POST operations, which @Idempotent() also makes replayable', () => {
+    const withKey = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, operation]) => (operation as { parameters?: { in: string; name: string }[] }).parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    const posts = Object.entries(document.paths).flatMap(([path, operations]) => (operations.post ? [`POST ${path}`] : []));
+    expect(withKey.sort()).toEqual(posts.sort());
+    expect(posts).toHaveLength(6);
+  });
+
   it('serves Swagger UI at /docs', async () => {
     const response = await testApp.http().get('/docs').expect(200);
     expect(response.text).toContain('swagger-ui');

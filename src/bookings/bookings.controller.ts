@@ -4,12 +4,13 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { ErrorCode } from '../common/error-code.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { PublicWrite } from '../rate-limit/rate-limit.module.js';
-import { ApiErrors, ApiIdempotencyKey, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS } from '../openapi/api-decorators.js';
+import { ApiErrors, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS } from '../openapi/api-decorators.js';
 import { BookingResponse, mapBooking } from './booking.mapper.js';
 import { BookingsService, type BookingPage } from './bookings.service.js';
 import { CreateBookingDto, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
 import { ListBookingsQuery } from './dto/list-bookings.query.js';
 import { CurrentOrganizer, OrganizerOnly } from '../organizers/organizer.guard.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 @ApiTags('bookings')
 @Controller()
@@ -18,7 +19,7 @@ export class BookingsController {
 
   @Post('events/:id/book')
   @PublicWrite()
-  @ApiIdempotencyKey()
+  @Idempotent()
   @ApiOperation({ summary: 'Book seats in one ticket category of an event (hold and confirm in one step)' })
   @ApiIdParam('The event id.')
   @ApiCreatedResponse({ type: BookingResponse })
@@ -59,7 +60,7 @@ export class BookingsController {
 
   @Post('bookings/:reference/cancel')
   @PublicWrite()
-  @ApiIdempotencyKey()
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a booking; its seats return. Cancelling again answers the same result.' })
   @ApiReferenceParam('The booking reference.')

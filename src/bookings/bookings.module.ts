@@ -9,9 +9,10 @@ import { Hold } from './hold.entity.js';
 import { HoldsSweeper } from './holds-sweeper.js';
 import { HoldsController } from './holds.controller.js';
 import { HoldsService } from './holds.service.js';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Booking, Hold]), EventsModule, DatabaseModule],
+  imports: [TypeOrmModule.forFeature([Booking, Hold]), EventsModule, DatabaseModule, IdempotencyModule],
   controllers: [BookingsController, HoldsController],
   providers: [BookingsService, HoldsService, HoldsSweeper],
 })

@@ -4,11 +4,12 @@ import type { FastifyReply } from 'fastify';
 import { ErrorCode } from '../common/error-code.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { PublicWrite } from '../rate-limit/rate-limit.module.js';
-import { ApiErrors, ApiIdempotencyKey, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS } from '../openapi/api-decorators.js';
+import { ApiErrors, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS } from '../openapi/api-decorators.js';
 import { BookingResponse, mapBooking } from './booking.mapper.js';
 import { CreateBookingDto, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
 import { HoldResponse, mapHold } from './hold.mapper.js';
 import { HoldsService } from './holds.service.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 @ApiTags('holds')
 @Controller()
@@ -17,7 +18,7 @@ export class HoldsController {
 
   @Post('events/:id/holds')
   @PublicWrite()
-  @ApiIdempotencyKey()
+  @Idempotent()
   @ApiOperation({ summary: 'Hold seats for HOLD_TTL_SECONDS while the buyer pays; same checks as a booking' })
   @ApiIdParam('The event id.')
   @ApiCreatedResponse({ type: HoldResponse })
@@ -29,7 +30,7 @@ export class HoldsController {
   /** 201 when this call made the booking; 200 with the same booking when it already existed. */
   @Post('holds/:reference/confirm')
   @PublicWrite()
-  @ApiIdempotencyKey()
+  @Idempotent()
   @ApiOperation({ summary: 'Turn a hold into a booking: its seats move from held to sold' })
   @ApiReferenceParam('The hold reference.')
   @ApiCreatedResponse({ type: BookingResponse, description: 'The booking was made by this call.' })

@@ -3,13 +3,14 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { FastifyReply } from 'fastify';
 import { ErrorCode } from '../common/error-code.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
-import { ApiErrors, ApiIdempotencyKey, ApiIdParam, IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../openapi/api-decorators.js';
+import { ApiErrors, ApiIdParam, IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../openapi/api-decorators.js';
 import { CurrentOrganizer, OrganizerOnly } from '../organizers/organizer.guard.js';
 import { CreateEventDto } from './dto/create-event.dto.js';
 import { ListEventsQuery } from './dto/list-events.query.js';
 import { UpdateEventDto } from './dto/update-event.dto.js';
 import { EventResponse, mapEvent } from './event.mapper.js';
 import { EventsService, type EventPage } from './events.service.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 @ApiTags('events')
 @Controller('events')
@@ -18,7 +19,7 @@ export class EventsController {
 
   @Post()
   @OrganizerOnly()
-  @ApiIdempotencyKey()
+  @Idempotent()
   @ApiOperation({ summary: 'Publish an event with its ticket categories (organisers)' })
   @ApiCreatedResponse({ type: EventResponse })
   @ApiErrors(ErrorCode.ValidationFailed, ...JSON_BODY_ERRORS, ErrorCode.Unauthorized, ErrorCode.BusyTryAgain, ...IDEMPOTENCY_ERRORS)
@@ -74,7 +75,7 @@ export class EventsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @OrganizerOnly()
-  @ApiIdempotencyKey()
+  @Idempotent()
   @ApiOperation({ summary: 'Cancel an event you own: every booking is cancelled and every hold released' })
   @ApiIdParam('The event id.')
   @ApiOkResponse({ type: EventResponse })

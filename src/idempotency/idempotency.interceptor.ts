@@ -4,7 +4,7 @@ import { from, lastValueFrom, type Observable, of } from 'rxjs';
 import { IDEMPOTENCY_HEADER, parseIdempotencyKey, requestFingerprint } from './idempotency-key.js';
 import { IdempotencyStore } from './idempotency.store.js';
 
-/** Makes any POST safe to retry when the client sends an Idempotency-Key. */
+/** Makes a POST marked `@Idempotent()` safe to retry when the client sends an Idempotency-Key. */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(private readonly store: IdempotencyStore) {}

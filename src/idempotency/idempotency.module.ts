@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseModule } from '../database/database.module.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
@@ -8,6 +7,7 @@ import { IdempotencyStore } from './idempotency.store.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([IdempotencyKey]), DatabaseModule],
-  providers: [IdempotencyStore, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  providers: [IdempotencyStore, IdempotencyInterceptor],
+  exports: [IdempotencyStore, IdempotencyInterceptor],
 })
 export class IdempotencyModule {}
