@@ -1,0 +1,85 @@
+import type { Logger, QueryRunner } from 'typeorm';
+import { categoryStates, createEvent } from './support/fixtures.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+const describeOnMysql = process.env.TEST_DATABASE === 'mysql' ? describe : describe.skip;
+
+let testApp: TestApp;
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+});
+
+afterAll(async () => {
+  await testApp?.close();
+});
+
+/** Every query the app sends to the database while `work` runs, one entry per round trip. */
+async function queriesDuring(work: () => Promise<unknown>): Promise<string[]> {
+  const { dataSource } = testApp;
+  const logger = dataSource.logger;
+  const sent: string[] = [];
+  dataSource.logger = new Proxy(logger, {
+    get: (target, property: keyof Logger) =>
+      property === 'logQuery'
+        ? (query: string, parameters?: unknown[], runner?: QueryRunner) => {
+            sent.push(query);
+            return target.logQuery(query, parameters, runner);
+          }
+        : target[property],
+  });
+  try {
+    await work();
+  } finally {
+    dataSource.logger = logger;
+  }
+  return sent;
+}
+
+describeOnMysql('a booking on MySQL', () => {
+  it('takes two round trips in its transaction: START TRANSACTION with the lock, then UPDATE, INSERT and COMMIT together', async () => {
+    const event = await createEvent(testApp, { ticket_categories: [{ name: 'Stalls', price: 30, seats_limit: 10 }] });
+
+    const sent = await queriesDuring(async () => {
+      const response = await testApp.http().post(`/events/${event.id}/book`).send({ ticket_category: 'Stalls', quantity: 2 });
+      expect(response.status).toBe(201);
+    });
+
+    const transaction = sent.slice(sent.findIndex((query) => query.startsWith('START TRANSACTION')));
+    expect(transaction).toHaveLength(2);
+    expect(transaction[0]).toMatch(/^START TRANSACTION;\n(SET SESSION innodb_lock_wait_timeout = \d+;\n)?SELECT [^;]+ FOR UPDATE$/);
+    expect(transaction[1]).toMatch(/^UPDATE `ticket_categories` [^;]+;\nINSERT INTO `bookings` [^;]+;\nCOMMIT$/);
+    expect(await categoryStates(testApp.dataSource, event.id)).toEqual([{ name: 'Stalls', seatsLimit: 10, seatsSold: 2, bookedQuantity: 2 }]);
+  });
+
+  it('rolls back the lock round trip when the seats do not fit, and sends no writes', async () => {
+    const event = await createEvent(testApp, { ticket_categories: [{ name: 'Box', price: 90, seats_limit: 1 }] });
+
+    const sent = await queriesDuring(async () => {
+      const response = await testApp.http().post(`/events/${event.id}/book`).send({ ticket_category: 'Box', quantity: 1 });
+      expect(response.status).toBe(201);
+      const refused = await testApp.http().post(`/events/${event.id}/book`).send({ ticket_category: 'Box', quantity: 1 });
+      expect(refused.body.code).toBe('SOLD_OUT');
+    });
+
+    expect(sent.filter((query) => query.includes('INSERT INTO `bookings`'))).toHaveLength(1);
+    expect(sent.at(-1)).toBe('ROLLBACK');
+    expect(await categoryStates(testApp.dataSource, event.id)).toEqual([{ name: 'Box', seatsLimit: 1, seatsSold: 1, bookedQuantity: 1 }]);
+  });
+
+  it('sends a coalesced batch with its COMMIT: counter update, multi-row INSERT, read of the new ids', async () => {
+    const event = await createEvent(testApp, { ticket_categories: [{ name: 'Floor', price: 20, seats_limit: 100 }] });
+
+    const sent = await queriesDuring(async () => {
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () => testApp.http().post(`/events/${event.id}/book`).send({ ticket_category: 'Floor', quantity: 1 })),
+      );
+      expect(responses.map((response) => response.status)).toEqual(Array.from({ length: 20 }, () => 201));
+      expect(new Set(responses.map((response) => response.body.id)).size).toBe(20);
+    });
+
+    const batchCommits = sent.filter((query) => /^UPDATE `ticket_categories` [^;]+;\nINSERT INTO `bookings` [^;]+\), \([^;]+;\nSELECT [^;]+ IN \([^;]+;\nCOMMIT$/.test(query));
+    expect(batchCommits.length).toBeGreaterThan(0);
+    expect(await categoryStates(testApp.dataSource, event.id)).toEqual([{ name: 'Floor', seatsLimit: 100, seatsSold: 20, bookedQuantity: 20 }]);
+  });
+});
