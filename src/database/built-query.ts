@@ -1,4 +1,5 @@
 import { DataSource, type EntityManager, type EntityMetadata, type EntityTarget, type ObjectLiteral, type QueryBuilder } from 'typeorm';
+import { cached } from '../common/cached.js';
 import type { Statement } from './statement-pipeline.js';
 
 type ColumnMetadata = NonNullable<ReturnType<EntityMetadata['findColumnWithPropertyName']>>;
@@ -28,11 +29,7 @@ export class BuiltQuery {
   /** The SQL with `?` placeholders and their values, for a statement sent later (see CommitWrites). */
   statement(source: Queryable, parameters: Record<string, unknown>): Statement {
     const dataSource = dataSourceOf(source);
-    let sql = this.sql.get(dataSource);
-    if (sql === undefined) {
-      sql = this.build(dataSource).getQuery();
-      this.sql.set(dataSource, sql);
-    }
+    const sql = cached(this.sql, dataSource, () => this.build(dataSource).getQuery());
     return dataSource.driver.escapeQueryWithParameters(sql, parameters);
   }
 
@@ -57,21 +54,9 @@ const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, Map<str
  * by the driver with the column transformers, as TypeORM's own hydration does.
  */
 export function hydrate<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>, alias: string, row: Record<string, unknown>): T {
-  let byTarget = readers.get(dataSource);
-  if (!byTarget) {
-    byTarget = new Map();
-    readers.set(dataSource, byTarget);
-  }
-  let byAlias = byTarget.get(target);
-  if (!byAlias) {
-    byAlias = new Map();
-    byTarget.set(target, byAlias);
-  }
-  let read = byAlias.get(alias);
-  if (!read) {
-    read = compileReader(dataSource, dataSource.getMetadata(target), alias);
-    byAlias.set(alias, read);
-  }
+  const byTarget = cached(readers, dataSource, () => new Map<EntityTarget<ObjectLiteral>, Map<string, RowReader>>());
+  const byAlias = cached(byTarget, target, () => new Map<string, RowReader>());
+  const read = cached(byAlias, alias, () => compileReader(dataSource, dataSource.getMetadata(target), alias));
   return read(row) as T;
 }
 
@@ -136,16 +121,13 @@ export class MultiRowInsert<T extends ObjectLiteral> {
   }
 
   private insertStatement(dataSource: DataSource): InsertStatement {
-    let statement = this.statements.get(dataSource);
-    if (!statement) {
+    return cached(this.statements, dataSource, () => {
       const { driver } = dataSource;
       const metadata = dataSource.getMetadata(this.target);
       const columns = this.properties.map((property) => metadata.findColumnWithPropertyName(property) as ColumnMetadata);
       const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
-      statement = { head: `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES `, tuple: `(${columns.map(() => '?').join(', ')})`, columns };
-      this.statements.set(dataSource, statement);
-    }
-    return statement;
+      return { head: `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES `, tuple: `(${columns.map(() => '?').join(', ')})`, columns };
+    });
   }
 }
 

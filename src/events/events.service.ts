@@ -4,6 +4,7 @@ import { In, MoreThan, Repository, type DataSource } from 'typeorm';
 import { Booking, BookingStatus } from '../bookings/booking.entity.js';
 import { expireOverdueHolds, lockCategory } from '../bookings/hold-ledger.js';
 import { Hold, HoldStatus } from '../bookings/hold.entity.js';
+import { cached } from '../common/cached.js';
 import { EventCancelledError, EventNotFoundError, SeatsLimitBelowSoldError, ValidationFailedError } from '../common/domain-error.js';
 import { toCents } from '../common/money.js';
 import { BuiltQuery, hydrate } from '../database/built-query.js';
@@ -172,10 +173,8 @@ export class EventsService {
 
   /** One built query per page size, with and without a cursor: LIMIT is written into the SQL. */
   private pageQuery(limit: number, afterCursor: boolean): BuiltQuery {
-    const key = `${limit}:${afterCursor}`;
-    let built = this.pageQueries.get(key);
-    if (!built) {
-      built = new BuiltQuery(() => {
+    return cached(this.pageQueries, `${limit}:${afterCursor}`, () =>
+      new BuiltQuery(() => {
         const builder = this.events
           .createQueryBuilder('event')
           .where('event.status = :scheduled')
@@ -185,10 +184,8 @@ export class EventsService {
           .limit(limit + 1);
         if (afterCursor) builder.andWhere('(event.date > :afterDate OR (event.date = :afterDate AND event.id > :afterId))');
         return builder;
-      });
-      this.pageQueries.set(key, built);
-    }
-    return built;
+      }),
+    );
   }
 
   private newCategory(values: NewCategory & { seatsSold: number }): TicketCategory {
