@@ -2,19 +2,21 @@ import { LessThanOrEqual, type EntityManager } from 'typeorm';
 import { EventCancelledError } from '../common/domain-error.js';
 import { BuiltQuery, hydrate } from '../database/built-query.js';
 import type { CommitWrites } from '../database/statement-pipeline.js';
+import type { LockMode } from '../database/transaction-runner.js';
 import { seatsLeft, TicketCategory } from '../events/ticket-category.entity.js';
 import { Hold, HoldStatus } from './hold.entity.js';
 
-export type LockedCategory = Pick<
-  TicketCategory,
-  'id' | 'eventId' | 'name' | 'priceCents' | 'seatsLimit' | 'seatsSold' | 'seatsHeld' | 'salesClosed'
->;
+const LOCKED_PROPERTIES = ['id', 'eventId', 'name', 'priceCents', 'seatsLimit', 'seatsSold', 'seatsHeld', 'salesClosed'] as const;
 
-const LOCKED_COLUMNS = ['id', 'eventId', 'name', 'priceCents', 'seatsLimit', 'seatsSold', 'seatsHeld', 'salesClosed'].map((column) => `category.${column}`);
+export type LockedCategory = Pick<TicketCategory, (typeof LOCKED_PROPERTIES)[number]>;
 
-function categoryQuery(lock: 'pessimistic_write' | undefined): BuiltQuery {
+function categoryQuery(lock: LockMode): BuiltQuery {
   return new BuiltQuery((dataSource) => {
-    const builder = dataSource.getRepository(TicketCategory).createQueryBuilder('category').select(LOCKED_COLUMNS).where('category.id = :id');
+    const builder = dataSource
+      .getRepository(TicketCategory)
+      .createQueryBuilder('category')
+      .select(LOCKED_PROPERTIES.map((property) => `category.${property}`))
+      .where('category.id = :id');
     return lock ? builder.setLock(lock) : builder;
   });
 }
@@ -34,22 +36,14 @@ const addSeats = new BuiltQuery((dataSource) =>
  * first statement locked the category row. Holding that lock is what makes each count-then-write
  * safe. The lock and the counter update are built once: every booking runs them.
  */
-export async function lockCategory(
-  manager: EntityManager,
-  categoryId: number,
-  lock: 'pessimistic_write' | undefined,
-): Promise<LockedCategory> {
+export async function lockCategory(manager: EntityManager, categoryId: number, lock: LockMode): Promise<LockedCategory> {
   const [row] = await lockedCategoryQueries[lock ?? 'none'].rows(manager, { id: categoryId });
   if (!row) throw new Error(`Ticket category ${categoryId} vanished while it was being booked`);
   return hydrate(manager.connection, TicketCategory, 'category', row);
 }
 
 /** Locks a category that is about to sell or hold seats; a cancellation that got there first wins. */
-export async function lockOpenCategory(
-  manager: EntityManager,
-  categoryId: number,
-  lock: 'pessimistic_write' | undefined,
-): Promise<LockedCategory> {
+export async function lockOpenCategory(manager: EntityManager, categoryId: number, lock: LockMode): Promise<LockedCategory> {
   const category = await lockCategory(manager, categoryId, lock);
   if (category.salesClosed) throw new EventCancelledError(category.eventId);
   return category;
