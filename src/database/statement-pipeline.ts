@@ -45,7 +45,7 @@ export class StatementPipeline implements CommitWrites {
   }
 
   add([sql, values]: Statement): Promise<unknown> {
-    const result = this.queue(sql, values);
+    const result = new Promise((resolve, reject) => this.queued.push({ sql, values, resolve, reject }));
     // Awaited by its caller after the transaction; a failure also fails the transaction itself.
     result.catch(() => undefined);
     return result;
@@ -68,10 +68,6 @@ export class StatementPipeline implements CommitWrites {
     (this.runner as { isTransactionActive: boolean }).isTransactionActive = active;
   }
 
-  private queue(sql: string, values: unknown[]): Promise<unknown> {
-    return new Promise((resolve, reject) => this.queued.push({ sql, values, resolve, reject }));
-  }
-
   private async query(sql: string, values: unknown[], structured: boolean): Promise<unknown> {
     if (structured) {
       if (this.queued.length > 0) await this.sendQueuedWith(undefined, []);
@@ -84,7 +80,7 @@ export class StatementPipeline implements CommitWrites {
   private async sendQueuedWith(sql: string | undefined, values: unknown[]): Promise<unknown> {
     const batch = this.queued;
     this.queued = [];
-    const statements = sql === undefined ? batch : [...batch, { sql, values, resolve: () => undefined, reject: () => undefined }];
+    const statements: Pick<Queued, 'sql' | 'values'>[] = sql === undefined ? batch : [...batch, { sql, values }];
     if (statements.length === 0) return undefined;
     this.begun = true;
     let results: unknown[];
