@@ -1,3 +1,4 @@
+import './lifecycle/supported-runtime.js';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
