@@ -2,10 +2,24 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { validateEnvironment } from './src/config/environment.js';
 import { dataSourceOptions } from './src/database/data-source-options.js';
+import { Booking } from './src/bookings/booking.entity.js';
+import { Hold } from './src/bookings/hold.entity.js';
+import { Event } from './src/events/event.entity.js';
+import { TicketCategory } from './src/events/ticket-category.entity.js';
+import { IdempotencyKey } from './src/idempotency/idempotency-key.entity.js';
+import { ApiKey } from './src/organizers/api-key.entity.js';
+import { Organizer } from './src/organizers/organizer.entity.js';
 
-/** The DataSource the TypeORM CLI uses (migration:run, migration:generate, …); same settings as the app. */
+/**
+ * The DataSource the TypeORM CLI uses (migration:run, migration:generate, …); same settings as the
+ * app. The app's modules register their own entities; migration:generate diffs against all of them.
+ */
 const environment = validateEnvironment(process.env);
 
 export default new DataSource(
-  dataSourceOptions({ url: environment.DATABASE_URL, poolSize: environment.DATABASE_POOL_SIZE }),
+  dataSourceOptions({
+    url: environment.DATABASE_URL,
+    poolSize: environment.DATABASE_POOL_SIZE,
+    entities: [Event, TicketCategory, Booking, Hold, IdempotencyKey, Organizer, ApiKey],
+  }),
 );

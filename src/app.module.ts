@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { BookingsModule } from './bookings/bookings.module.js';
-import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
-import { StrictValidationPipe } from './common/strict-validation.pipe.js';
 import { validateEnvironment } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HttpModule } from './http/http.module.js';
 import { ShutdownDeadline } from './lifecycle/shutdown-deadline.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -19,6 +17,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
     ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
     LoggingModule,
     MetricsModule,
+    HttpModule,
     DatabaseModule,
     OrganizersModule,
     RateLimitModule,
@@ -26,10 +25,6 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
     EventsModule,
     BookingsModule,
   ],
-  providers: [
-    { provide: APP_PIPE, useClass: StrictValidationPipe },
-    { provide: APP_FILTER, useClass: AllExceptionsFilter },
-    ShutdownDeadline,
-  ],
+  providers: [ShutdownDeadline],
 })
 export class AppModule {}

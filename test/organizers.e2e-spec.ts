@@ -18,7 +18,7 @@ afterAll(async () => {
 
 /** The organiser command-line tool, on this spec's database, as `npm run --silent organizers --` runs it. */
 async function organizersCli(...args: string[]): Promise<string> {
-  const { stdout } = await run('node', ['node_modules/tsx/dist/cli.mjs', 'src/organizers/organizers-cli.ts', ...args], {
+  const { stdout } = await run('node', ['node_modules/tsx/dist/cli.mjs', 'src/cli/organizers.ts', ...args], {
     env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
   });
   return stdout;

@@ -12,6 +12,7 @@ import { EventsService } from '../events/events.service.js';
 import { TicketCategory } from '../events/ticket-category.entity.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
 import { Booking, BookingStatus } from './booking.entity.js';
+import { Hold } from './hold.entity.js';
 import { BookingsService } from './bookings.service.js';
 
 const future = new Date(Date.now() + 86_400_000);
@@ -35,7 +36,7 @@ function recordingLogger(statements: string[]): TypeOrmLogger {
 async function setup(seatsSold: number, coalescing: 'on' | 'off' = 'off') {
   const statements: string[] = [];
   const dataSource = new DataSource({
-    ...dataSourceOptions({ url: { kind: 'sqlite', path: ':memory:' }, poolSize: 2 }),
+    ...dataSourceOptions({ url: { kind: 'sqlite', path: ':memory:' }, poolSize: 2, entities: [Event, TicketCategory, Booking, Hold] }),
     logging: ['query'],
     logger: recordingLogger(statements),
   });

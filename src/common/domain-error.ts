@@ -1,14 +1,17 @@
 import { ErrorCode } from './error-code.js';
 
+/** How long a client should wait before retrying a request refused for a moment's contention. */
 export const BUSY_RETRY_AFTER_SECONDS = 1;
 
-/** An expected failure of a business rule; the exception filter turns it into a 4xx/503 answer. */
+/**
+ * An expected failure of a business rule, with a stable code and a message for people. It knows
+ * nothing of HTTP: the edge (src/http/) maps the code to a status and the headers it implies.
+ */
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     /** What the client is told: one sentence, or one per invalid field. */
     readonly details: string | string[],
-    readonly headers: Record<string, string> = {},
   ) {
     super(Array.isArray(details) ? details.join('; ') : details);
     this.name = new.target.name;
@@ -49,8 +52,12 @@ export class SeatsLimitBelowSoldError extends DomainError {
 }
 
 export class UnauthorizedError extends DomainError {
-  constructor(message: string, challenge: string) {
-    super(ErrorCode.Unauthorized, message, { 'WWW-Authenticate': challenge });
+  constructor(
+    message: string,
+    /** True when credentials were sent but are not valid (unknown or revoked), false when none were. */
+    readonly credentialsRejected: boolean,
+  ) {
+    super(ErrorCode.Unauthorized, message);
   }
 }
 
@@ -119,26 +126,19 @@ export class IdempotencyKeyInUseError extends DomainError {
     super(
       ErrorCode.IdempotencyKeyInUse,
       'A request with this Idempotency-Key is still being processed (or was interrupted); retry later with the same key.',
-      { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
     );
   }
 }
 
 export class RateLimitedError extends DomainError {
-  constructor(retryAfterSeconds: number) {
-    super(ErrorCode.RateLimited, `Too many requests from this address; retry in ${retryAfterSeconds} s.`, {
-      'Retry-After': String(retryAfterSeconds),
-    });
+  constructor(readonly retryAfterSeconds: number) {
+    super(ErrorCode.RateLimited, `Too many requests from this address; retry in ${retryAfterSeconds} s.`);
   }
 }
 
 export class BusyTryAgainError extends DomainError {
   constructor() {
-    super(
-      ErrorCode.BusyTryAgain,
-      'The ticket category is busy with other bookings; please try again in a moment.',
-      { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
-    );
+    super(ErrorCode.BusyTryAgain, 'The ticket category is busy with other bookings; please try again in a moment.');
   }
 }
 
@@ -149,10 +149,6 @@ export class BusyTryAgainError extends DomainError {
  */
 export class DatabaseUnavailableError extends DomainError {
   constructor() {
-    super(
-      ErrorCode.DatabaseUnavailable,
-      'The database is unavailable at the moment; please try again shortly.',
-      { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
-    );
+    super(ErrorCode.DatabaseUnavailable, 'The database is unavailable at the moment; please try again shortly.');
   }
 }

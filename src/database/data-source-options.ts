@@ -1,28 +1,25 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DataSourceOptions } from 'typeorm';
-import { Booking } from '../bookings/booking.entity.js';
-import { Hold } from '../bookings/hold.entity.js';
+import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 import type { DatabaseUrl } from '../config/environment.js';
-import { Event } from '../events/event.entity.js';
-import { TicketCategory } from '../events/ticket-category.entity.js';
-import { IdempotencyKey } from '../idempotency/idempotency-key.entity.js';
-import { ApiKey } from '../organizers/api-key.entity.js';
-import { Organizer } from '../organizers/organizer.entity.js';
 import { migrations } from './migrations/index.js';
 
 /** Longest a new MySQL connection may take to be established. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 
-export const entities = [Event, TicketCategory, Booking, Hold, IdempotencyKey, Organizer, ApiKey];
-
 export interface DatabaseSettings {
   url: DatabaseUrl;
   poolSize: number;
+  /**
+   * In the app each module registers its own entities (TypeOrmModule.forFeature with
+   * autoLoadEntities); processes without the Nest container name those they use.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
+  entities?: MixedList<Function | string | EntitySchema>;
 }
 
-/** One place that turns DATABASE_URL into TypeORM options, shared by the app and the migration CLI. */
-export function dataSourceOptions({ url, poolSize }: DatabaseSettings): DataSourceOptions {
+/** One place that turns DATABASE_URL into TypeORM options, shared by the app and the command-line tools. */
+export function dataSourceOptions({ url, poolSize, entities = [] }: DatabaseSettings): DataSourceOptions {
   const common = { entities, migrations, synchronize: false } as const;
   if (url.kind === 'sqlite') {
     if (url.path !== ':memory:') mkdirSync(dirname(url.path), { recursive: true });

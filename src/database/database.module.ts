@@ -16,6 +16,7 @@ import { TransactionRunner } from './transaction-runner.js';
           url: config.get('DATABASE_URL', { infer: true }),
           poolSize: config.get('DATABASE_POOL_SIZE', { infer: true }),
         }),
+        autoLoadEntities: true,
         retryAttempts: 5,
         retryDelay: 2000,
       }),

@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import { HealthReport } from './health-report.js';
@@ -30,7 +31,15 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: the database answers within a second' })
   @ApiOkResponse({ type: HealthReport, description: 'Ready to serve.' })
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'The database does not answer: send no traffic here.' })
-  ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: DATABASE_PING_TIMEOUT_MS })]);
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.database.pingCheck('database', { timeout: DATABASE_PING_TIMEOUT_MS })]);
+    } catch (error) {
+      // Orchestrators read terminus's report of each check, so a failed probe answers it as it is
+      // rather than in the error shape of the API.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      void reply.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
   }
 }

@@ -3,7 +3,6 @@ import { ConfigService } from '@nestjs/config';
 import type { DestinationStream } from 'pino';
 import type { Environment } from '../config/environment.js';
 import { AppLogger, ROOT_LOGGER } from './app-logger.js';
-import { RequestLogHook } from './request-log.hook.js';
 import { createRootLogger } from './root-logger.js';
 
 /** Where log lines go: standard output, unless a test swaps in a stream it can read. */
@@ -20,8 +19,7 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
         createRootLogger(config.get('LOG_LEVEL', { infer: true }), config.get('LOG_FORMAT', { infer: true }), destination),
     },
     AppLogger,
-    RequestLogHook,
   ],
-  exports: [AppLogger],
+  exports: [AppLogger, ROOT_LOGGER],
 })
 export class LoggingModule {}

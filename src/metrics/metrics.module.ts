@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { HttpMetricsHook } from './http-metrics.hook.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
@@ -7,7 +6,7 @@ import { MetricsService } from './metrics.service.js';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, HttpMetricsHook],
+  providers: [MetricsService],
   exports: [MetricsService],
 })
 export class MetricsModule {}

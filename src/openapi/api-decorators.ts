@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiParam, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { ErrorCode, httpStatusOf } from '../common/error-code.js';
 import { BUSY_RETRY_AFTER_SECONDS } from '../common/domain-error.js';
+import { ErrorCode } from '../common/error-code.js';
+import { httpStatusOf, RETRYABLE_CODES } from '../http/error-responses.js';
 
 /** The one error shape, as the exception filter writes it. */
 export class ErrorResponse {
@@ -24,8 +25,6 @@ export class ErrorResponse {
   error_id?: string;
 }
 
-const RETRYABLE = new Set([ErrorCode.BusyTryAgain, ErrorCode.IdempotencyKeyInUse, ErrorCode.RateLimited, ErrorCode.DatabaseUnavailable]);
-
 /** What any endpoint reading a JSON body can also answer before its own rules run. */
 export const JSON_BODY_ERRORS = [ErrorCode.MalformedJson, ErrorCode.PayloadTooLarge, ErrorCode.UnsupportedMediaType];
 
@@ -43,7 +42,7 @@ export function ApiErrors(...codes: ErrorCode[]): MethodDecorator {
     ApiResponse({
       status,
       description: statusCodes.join(', '),
-      headers: statusCodes.some((code) => RETRYABLE.has(code))
+      headers: statusCodes.some((code) => RETRYABLE_CODES.has(code))
         ? { 'Retry-After': { description: `Seconds to wait before retrying (${BUSY_RETRY_AFTER_SECONDS}).`, schema: { type: 'integer' } } }
         : undefined,
       schema: { allOf: [{ $ref: getSchemaPath(ErrorResponse) }, { properties: { code: { type: 'string', enum: statusCodes } } }] },

@@ -8,7 +8,6 @@ type AuthenticatedRequest = FastifyRequest & { organizerId?: number };
 
 /** RFC 6750's b64token. */
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
-const CHALLENGE = 'Bearer realm="ticketing-api"';
 
 /** Lets a request through only with a live organiser API key; the organiser is then known to the handler. */
 @Injectable()
@@ -18,10 +17,10 @@ export class OrganizerGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const match = BEARER.exec(request.headers.authorization ?? '');
-    if (!match) throw new UnauthorizedError('Send an organiser API key as "Authorization: Bearer <key>".', CHALLENGE);
+    if (!match) throw new UnauthorizedError('Send an organiser API key as "Authorization: Bearer <key>".', false);
     const organizerId = await this.keys.authenticate(match[1]);
     if (organizerId === undefined) {
-      throw new UnauthorizedError('The API key is not valid (unknown or revoked).', `${CHALLENGE}, error="invalid_token"`);
+      throw new UnauthorizedError('The API key is not valid (unknown or revoked).', true);
     }
     request.organizerId = organizerId;
     return true;

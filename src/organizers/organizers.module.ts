@@ -1,8 +1,11 @@
 import { Global, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Environment } from '../config/environment.js';
+import { ApiKey } from './api-key.entity.js';
 import { ApiKeyStore } from './api-key-store.js';
+import { Organizer } from './organizer.entity.js';
 import { OrganizerGuard } from './organizer.guard.js';
 
 export const BOOTSTRAP_ORGANIZER = 'default';
@@ -23,6 +26,7 @@ class BootstrapOrganizerKey implements OnApplicationBootstrap {
 
 @Global()
 @Module({
+  imports: [TypeOrmModule.forFeature([Organizer, ApiKey])],
   providers: [
     { provide: ApiKeyStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new ApiKeyStore(dataSource) },
     OrganizerGuard,

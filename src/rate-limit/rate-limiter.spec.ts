@@ -6,12 +6,12 @@ function limiter(limit: number): RateLimiter {
   return new RateLimiter({ get: () => limit } as unknown as ConfigService<Environment, true>);
 }
 
-function refusal(action: () => void): { code?: string; headers?: Record<string, string> } | undefined {
+function refusal(action: () => void): { code?: string; retryAfterSeconds?: number } | undefined {
   try {
     action();
     return undefined;
   } catch (error) {
-    return error as { code?: string; headers?: Record<string, string> };
+    return error as { code?: string; retryAfterSeconds?: number };
   }
 }
 
@@ -20,7 +20,7 @@ describe('RateLimiter', () => {
     const limits = limiter(3);
     const start = 1_000_000;
     for (let i = 0; i < 3; i++) expect(refusal(() => limits.take('10.0.0.1', start + i))).toBeUndefined();
-    expect(refusal(() => limits.take('10.0.0.1', start + 20_000))).toMatchObject({ code: 'RATE_LIMITED', headers: { 'Retry-After': '40' } });
+    expect(refusal(() => limits.take('10.0.0.1', start + 20_000))).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 40 });
   });
 
   it('counts each client apart', () => {

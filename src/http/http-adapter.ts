@@ -3,10 +3,10 @@ import { ConfigService } from '@nestjs/config';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Environment } from './config/environment.js';
-import { AppLogger } from './logging/app-logger.js';
-import { REQUEST_ID_HEADER, requestIdFor } from './logging/request-id.js';
-import { setUpOpenApi } from './openapi/openapi.js';
+import type { Environment } from '../config/environment.js';
+import { AppLogger } from '../logging/app-logger.js';
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { setUpOpenApi } from '../openapi/openapi.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 

@@ -1,5 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { ValidationFailedError } from './domain-error.js';
+import { ValidationFailedError } from '../common/domain-error.js';
 
 /** Path ids are positive integers written as plain digits ("1e3", "01x" and "-1" are rejected). */
 @Injectable()

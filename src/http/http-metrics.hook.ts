@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { onEveryResponse, routeOf } from '../http-adapter.js';
-import { MetricsService } from './metrics.service.js';
+import { onEveryResponse, routeOf } from './http-adapter.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 /** Counts every answered request by method, route template and status, with its duration. */
 @Injectable()

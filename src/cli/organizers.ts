@@ -1,9 +1,12 @@
+import '../lifecycle/supported-runtime.js';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ConfigurationError, validateEnvironment } from '../config/environment.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { runMigrations } from '../database/run-migrations.js';
-import { ApiKeyStore, UnknownOrganizerError } from './api-key-store.js';
+import { ApiKey } from '../organizers/api-key.entity.js';
+import { ApiKeyStore, UnknownOrganizerError } from '../organizers/api-key-store.js';
+import { Organizer } from '../organizers/organizer.entity.js';
 
 const USAGE = `Usage: npm run --silent organizers -- <command>
   create NAME        create an organiser and print its first API key (shown once)
@@ -45,7 +48,7 @@ async function main(): Promise<number> {
   const environment = validateEnvironment(process.env);
   const dataSource = await new DataSource(
     // Two connections: one holds the migration lock while the other migrates.
-    dataSourceOptions({ url: environment.DATABASE_URL, poolSize: 2 }),
+    dataSourceOptions({ url: environment.DATABASE_URL, poolSize: 2, entities: [Organizer, ApiKey] }),
   ).initialize();
   try {
     await runMigrations(dataSource);

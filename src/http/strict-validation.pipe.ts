@@ -1,6 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
-import { assertBodyDepth } from './body-depth.js';
-import { ValidationFailedError } from './domain-error.js';
+import { assertBodyDepth } from '../common/body-depth.js';
+import { ValidationFailedError } from '../common/domain-error.js';
 
 /**
  * Strict by contract: unknown fields are rejected, and no implicit conversion happens,

@@ -1,11 +1,12 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, ServiceUnavailableException } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type ServerResponse } from 'node:http';
-import { recordUnhandledError } from '../logging/unhandled-errors.js';
+import type { ServerResponse } from 'node:http';
+import { DatabaseUnavailableError, DomainError } from '../common/domain-error.js';
+import { ErrorCode } from '../common/error-code.js';
 import { isDatabaseUnavailable } from '../database/database-unavailable.js';
-import { DatabaseUnavailableError, DomainError } from './domain-error.js';
-import { ErrorCode, httpStatusOf } from './error-code.js';
+import { errorCodeForStatus, httpStatusOf, responseHeadersOf, statusText } from './error-responses.js';
+import { recordUnhandledError } from './unhandled-errors.js';
 
 interface ErrorBody {
   statusCode: number;
@@ -24,21 +25,23 @@ const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ErrorCode.MalformedJson,
 };
 
+/** What the client is told when the framework refused the request before our code saw it. */
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.MalformedJson]: 'The request body is not valid JSON.',
   [ErrorCode.PayloadTooLarge]: 'The request body is larger than the 1 MiB limit.',
   [ErrorCode.UnsupportedMediaType]: 'Send the request body as application/json.',
+  [ErrorCode.NotFound]: 'No such route.',
 };
 
+/**
+ * Every error answer has one shape. A domain error keeps its code; a refusal by the framework gets
+ * the code of its status; anything else is a 500 whose error_id is also in the log, with nothing
+ * of its internals in the answer.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    // The readiness probe's 503 (from terminus) keeps terminus's report of each check.
-    if (exception instanceof ServiceUnavailableException) {
-      void reply.status(503).send(exception.getResponse());
-      return;
-    }
     const { body, headers } = this.toResponse(exception, reply.raw);
     void reply.status(body.statusCode).headers(headers).send(body);
   }
@@ -46,13 +49,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private toResponse(exception: unknown, response: ServerResponse): { body: ErrorBody; headers: Record<string, string> } {
     const known = isDatabaseUnavailable(exception) ? new DatabaseUnavailableError() : exception;
     if (known instanceof DomainError) {
-      return { body: errorBody(known.code, known.details), headers: known.headers };
+      return { body: errorBody(known.code, known.details), headers: responseHeadersOf(known) };
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
-      return { body: this.fromHttpException(exception), headers: {} };
+      const code = frameworkErrorCode(exception);
+      return { body: errorBody(code, MESSAGES[code] ?? exception.message), headers: {} };
     }
     const errorId = randomUUID();
-    // The request's log line reports it, error_id and stack included (see logging/).
+    // The request's log line reports it, error_id and stack included (see request-log.hook.ts).
     recordUnhandledError(response, exception, errorId);
     return {
       body: {
@@ -62,27 +66,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
       headers: {},
     };
   }
+}
 
-  private fromHttpException(exception: HttpException): ErrorBody {
-    const status = exception.getStatus();
-    const causeCode = (exception.cause as { code?: unknown } | undefined)?.code;
-    const mapped = typeof causeCode === 'string' ? FASTIFY_ERROR_CODES[causeCode] : undefined;
-    if (mapped !== undefined) return errorBody(mapped, MESSAGES[mapped] ?? exception.message);
-    if (exception.cause instanceof SyntaxError) {
-      return errorBody(ErrorCode.MalformedJson, MESSAGES[ErrorCode.MalformedJson] ?? '');
-    }
-    if (status === 404) return errorBody(ErrorCode.NotFound, 'No such route.');
-    if (status === 413) return errorBody(ErrorCode.PayloadTooLarge, MESSAGES[ErrorCode.PayloadTooLarge] ?? '');
-    if (status === 415) return errorBody(ErrorCode.UnsupportedMediaType, MESSAGES[ErrorCode.UnsupportedMediaType] ?? '');
-    return { ...errorBody(ErrorCode.ValidationFailed, exception.message), statusCode: status, error: statusText(status) };
-  }
+function frameworkErrorCode(exception: HttpException): ErrorCode {
+  const causeCode = (exception.cause as { code?: unknown } | undefined)?.code;
+  const mapped = typeof causeCode === 'string' ? FASTIFY_ERROR_CODES[causeCode] : undefined;
+  if (mapped !== undefined) return mapped;
+  if (exception.cause instanceof SyntaxError) return ErrorCode.MalformedJson;
+  return errorCodeForStatus(exception.getStatus());
 }
 
 function errorBody(code: ErrorCode, message: string | string[]): ErrorBody {
   const statusCode = httpStatusOf(code);
   return { statusCode, error: statusText(statusCode), code, message };
-}
-
-function statusText(status: number): string {
-  return STATUS_CODES[status] ?? 'Error';
 }

@@ -2,8 +2,8 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { onEveryResponse, routeOf } from '../http-adapter.js';
-import { ROOT_LOGGER } from './app-logger.js';
+import { onEveryResponse, routeOf } from './http-adapter.js';
+import { ROOT_LOGGER } from '../logging/app-logger.js';
 import { unhandledErrorOf } from './unhandled-errors.js';
 
 /** Probed every few seconds by orchestrators and scrapers: a line for each would drown the rest. */
