@@ -38,6 +38,11 @@ describe('validateEnvironment', () => {
     }
   });
 
+  it('traces only when OTEL_EXPORTER_OTLP_ENDPOINT names an http(s) collector', () => {
+    expect(validateEnvironment({}).OTEL_EXPORTER_OTLP_ENDPOINT).toBeNull();
+    expect(validateEnvironment({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://collector:4318');
+  });
+
   it('reads a comma-separated list of CORS origins', () => {
     expect(validateEnvironment({ CORS_ORIGINS: 'https://a.example.com, http://localhost:5173' }).CORS_ORIGINS).toEqual([
       'https://a.example.com',
@@ -79,6 +84,8 @@ describe('validateEnvironment', () => {
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be redis://HOST:PORT'],
     [{ REDIS_URL: 'http://cache.example.com' }, 'REDIS_URL must be redis://HOST:PORT'],
     [{ REDIS_URL: 'redis://cache.example.com/queue' }, 'REDIS_URL must be redis://HOST:PORT'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://collector:4317' }, 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL'],
     [{ CORS_ORIGINS: 'https://ok.example.com,shop.example.com' }, 'CORS_ORIGINS must list origins like https://shop.example.com'],
     [{ CORS_ORIGINS: 'https://shop.example.com/path' }, 'CORS_ORIGINS must list origins'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],

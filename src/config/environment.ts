@@ -27,6 +27,8 @@ export interface Environment {
   REDIS_URL: string | null;
   CORS_ORIGINS: string[];
   BOOKING_COALESCING: Switch;
+  /** Where traces go (OTLP/HTTP); null leaves tracing off. Read by main.ts before the app loads. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: string | null;
 }
 
 export const SWITCHES = ['on', 'off'] as const;
@@ -130,6 +132,26 @@ function readRedisUrl(env: RawEnvironment, variable: string): string | null {
   return text;
 }
 
+/**
+ * OTEL_EXPORTER_OTLP_ENDPOINT, the OpenTelemetry variable the exporter itself reads (it sends to
+ * its /v1/traces): an http(s) URL turns tracing on, empty leaves it off.
+ */
+export function readTracesEndpoint(env: RawEnvironment): string | null {
+  const variable = 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  const text = readString(env, variable, '');
+  if (text === '') return null;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new ConfigurationError(variable, `must be an http:// or https:// URL such as http://collector:4318 (got "${text}")`);
+  }
+  return text;
+}
+
 export function parseDatabaseUrl(raw: string | undefined): DatabaseUrl {
   if (raw === undefined || raw.trim() === '') {
     return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
@@ -191,5 +213,6 @@ export function validateEnvironment(env: RawEnvironment): Environment {
     REDIS_URL: readRedisUrl(env, 'REDIS_URL'),
     CORS_ORIGINS: readOrigins(env, 'CORS_ORIGINS'),
     BOOKING_COALESCING: readChoice(env, 'BOOKING_COALESCING', SWITCHES, 'on'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: readTracesEndpoint(env),
   };
 }
