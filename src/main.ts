@@ -6,7 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { ConfigurationError, type Environment } from './config/environment.js';
-import { applicationOptions, configureApplication, createHttpAdapter } from './http/http-adapter.js';
+import { applicationOptions, configureApplication } from './app-setup.js';
+import { createHttpAdapter } from './http/http-adapter.js';
 
 async function bootstrap(): Promise<void> {
   // Logs are buffered until start-up succeeds, so that a bad environment is reported by the
