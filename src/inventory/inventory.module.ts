@@ -22,7 +22,12 @@ import { TicketCategory } from './ticket-category.entity.js';
       useFactory: (dataSource: DataSource, transactions: TransactionRunner, config: ConfigService<Environment, true>) =>
         transactions.isSqlite
           ? new SqliteSeatLedger(transactions)
-          : new MysqlSeatLedger(dataSource, transactions, config.get('BOOKING_COALESCING', { infer: true }) === 'on'),
+          : new MysqlSeatLedger(
+              dataSource,
+              transactions,
+              config.get('BOOKING_COALESCING', { infer: true }) === 'on',
+              config.get('LOCK_WAIT_TIMEOUT_SECONDS', { infer: true }) * 1000,
+            ),
     },
   ],
   exports: [SEAT_LEDGER, TypeOrmModule],

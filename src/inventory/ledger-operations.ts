@@ -122,7 +122,10 @@ export interface PendingBooking {
 
 /** One request, one transaction: lock, check, then the counter update and the insert sent with the commit. */
 export async function sellSeats(tx: LedgerTransaction, request: SeatRequest): Promise<PendingBooking> {
-  const locked = await lockOpenCategory(tx, request.categoryId);
+  return sellOnLockedRow(tx, await lockOpenCategory(tx, request.categoryId), request);
+}
+
+export async function sellOnLockedRow(tx: LedgerTransaction, locked: TicketCategory, request: SeatRequest): Promise<PendingBooking> {
   await freeOverdueSeatsIfShort(tx, locked, request.quantity, new Date());
   assertSeatsAvailable(locked, request.quantity);
   changeSeats(tx, locked, { sold: request.quantity });

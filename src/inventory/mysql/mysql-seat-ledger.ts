@@ -2,12 +2,13 @@ import type { DataSource } from 'typeorm';
 import type { DomainError } from '../../common/domain-error.js';
 import type { TransactionRunner } from '../../database/transaction-runner.js';
 import type { Booking } from '../booking.entity.js';
-import { changeSeats, freeOverdueSeatsIfShort, lockOpenCategory, newBooking } from '../ledger-operations.js';
+import { changeSeats, completed, freeOverdueSeatsIfShort, lockOpenCategory, newBooking, sellOnLockedRow } from '../ledger-operations.js';
 import { bookingIdsByReference, insertBookings } from '../ledger-statements.js';
 import type { LedgerTransaction } from '../ledger-transaction.js';
 import type { SeatRequest } from '../seat-ledger.js';
 import { allocateInArrivalOrder } from '../seat-rules.js';
 import { TransactionalLedger } from '../transactional-ledger.js';
+import { BoundedSale, NobodyWaiting } from './bounded-sale.js';
 import { SaleCoalescer } from './sale-coalescer.js';
 import { StatementPipeline, type MysqlConnection } from './statement-pipeline.js';
 
@@ -26,13 +27,32 @@ export class MysqlSeatLedger extends TransactionalLedger {
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     coalescing: boolean,
+    /** LOCK_WAIT_TIMEOUT_SECONDS: the longest a buyer waits for a locked category, counted from arrival. */
+    private readonly lockWaitBoundMs: number,
   ) {
     super();
-    this.sales = coalescing ? new SaleCoalescer({ sellAlone: (request) => super.book(request), sellTogether: (requests) => this.sellTogether(requests) }) : undefined;
+    this.sales = coalescing ? new SaleCoalescer({ sellAlone: (sale) => this.sellAlone(sale), sellTogether: (sales) => this.sellTogether(sales) }) : undefined;
   }
 
   override book(request: SeatRequest): Promise<Booking> {
-    return this.sales ? this.sales.sell(request) : super.book(request);
+    const sale = new BoundedSale(request, this.lockWaitBoundMs);
+    if (this.sales) return this.sales.sell(sale);
+    this.sellAlone(sale).then(
+      (booking) => sale.resolve(booking),
+      (error: unknown) => {
+        if (!(error instanceof NobodyWaiting)) sale.reject(error);
+      },
+    );
+    return sale.answer;
+  }
+
+  private async sellAlone(sale: BoundedSale): Promise<Booking> {
+    const pending = await this.inTransaction(async (tx) => {
+      const locked = await lockOpenCategory(tx, sale.request.categoryId);
+      if (!sale.claim()) throw new NobodyWaiting();
+      return sellOnLockedRow(tx, locked, sale.request);
+    });
+    return completed(pending);
   }
 
   /**
@@ -40,9 +60,13 @@ export class MysqlSeatLedger extends TransactionalLedger {
    * allocate in arrival order; then one UPDATE of the counters, one multi-row INSERT and the read
    * of the new ids, sent with the commit. Answers go out only after the commit.
    */
-  private async sellTogether(requests: SeatRequest[]): Promise<(Booking | DomainError)[]> {
+  private async sellTogether(sales: BoundedSale[]): Promise<(Booking | DomainError | undefined)[]> {
+    let claimed: boolean[] = [];
     const { refusals, bookings, ids } = await this.inTransaction(async (tx) => {
-      const locked = await lockOpenCategory(tx, requests[0].categoryId);
+      const locked = await lockOpenCategory(tx, sales[0].request.categoryId);
+      claimed = sales.map((sale) => sale.claim());
+      const requests = sales.filter((_, i) => claimed[i]).map((sale) => sale.request);
+      if (requests.length === 0) throw new NobodyWaiting();
       const quantities = requests.map((request) => request.quantity);
       await freeOverdueSeatsIfShort(tx, locked, sum(quantities), new Date());
       const refusals = allocateInArrivalOrder(locked, quantities);
@@ -56,8 +80,12 @@ export class MysqlSeatLedger extends TransactionalLedger {
     });
     const idOf = new Map(((await ids) as Record<string, unknown>[]).map((row) => [String(row.booking_reference), Number(row.booking_id)]));
     for (const booking of bookings) booking.id = idOf.get(booking.reference) as number;
-    let next = 0;
-    return refusals.map((refusal) => refusal ?? bookings[next++]);
+    let nextRefusal = 0;
+    let nextBooking = 0;
+    return sales.map((_, i) => {
+      if (!claimed[i]) return undefined;
+      return refusals[nextRefusal++] ?? bookings[nextBooking++];
+    });
   }
 
   /** A transaction on a pooled connection, its statements pipelined; deadlocks retried, lock waits bounded. */
