@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor, isRowId } from '../common/page-cursor.js';
 import { findByReference } from '../common/reference.js';
 import type { Environment } from '../config/environment.js';
 import { DEFAULT_PAGE_SIZE } from '../events/dto/list-events.query.js';
-import type { Event } from '../events/event.entity.js';
+import { hasTakenPlace, type Event } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
 import { BookingStatus, type Booking } from '../inventory/booking.entity.js';
 import { SEAT_LEDGER, type SeatLedger } from '../inventory/seat-ledger.js';
@@ -15,7 +15,7 @@ import { categoryNameOf, type BookingDetails } from './booking-details.js';
 import { BookingsRepository } from './bookings.repository.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import type { ListBookingsQuery } from './dto/list-bookings.query.js';
-import { bookableCategory, hasTakenPlace } from './sales-rules.js';
+import { bookableCategory } from './sales-rules.js';
 
 export interface BookingPage {
   bookings: BookingDetails[];

@@ -1,10 +1,6 @@
 import { EventCancelledError, EventInPastError, QuantityAboveLimitError, TicketCategoryNotFoundError } from '../common/domain-error.js';
-import { EventStatus, type Event } from '../events/event.entity.js';
+import { EventStatus, hasTakenPlace, type Event } from '../events/event.entity.js';
 import { categoryNameKey, type TicketCategory } from '../inventory/ticket-category.entity.js';
-
-export function hasTakenPlace(event: Pick<Event, 'date'>, now: Date): boolean {
-  return event.date.getTime() <= now.getTime();
-}
 
 /** Seats can be booked or held only for a scheduled event that has not yet taken place. */
 export function assertOnSale(event: Pick<Event, 'id' | 'date' | 'status'>, now: Date): void {

@@ -40,3 +40,8 @@ export class Event {
   /** Loaded by the events repository; not a relation, so the seat ledger's tables need not know of events. */
   ticketCategories!: TicketCategory[];
 }
+
+/** An event whose date has come is history: it is no longer sold, changed or cancelled. */
+export function hasTakenPlace(event: Pick<Event, 'date'>, now: Date): boolean {
+  return event.date.getTime() <= now.getTime();
+}

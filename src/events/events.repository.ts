@@ -80,10 +80,15 @@ export class EventsRepository {
    * Locks the event row for a change by its organiser, so two changes of one event run one after
    * the other; the row lock comes before any category's, the order every writer takes them in.
    */
-  async lock(manager: EntityManager, id: number): Promise<Pick<Event, 'status'> | undefined> {
-    const query = manager.createQueryBuilder(Event, 'event').select(['event.id', 'event.status']).where('event.id = :id', { id });
+  async lock(manager: EntityManager, id: number): Promise<Pick<Event, 'id' | 'status' | 'date'> | undefined> {
+    const query = manager.createQueryBuilder(Event, 'event').select(['event.id', 'event.status', 'event.date']).where('event.id = :id', { id });
     const event = await (supportsRowLocks(manager) ? query.setLock('pessimistic_write') : query).getOne();
     return event ?? undefined;
+  }
+
+  /** The event's categories as they are inside the caller's transaction (under the event's lock, as they are now). */
+  categoriesOf(manager: EntityManager, eventId: number): Promise<TicketCategory[]> {
+    return manager.find(TicketCategory, { where: { eventId }, order: { id: 'ASC' } });
   }
 
   async update(manager: EntityManager, id: number, fields: Partial<EventFields>): Promise<void> {

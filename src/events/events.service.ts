@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventCancelledError, EventNotFoundError, ValidationFailedError } from '../common/domain-error.js';
+import type { EntityManager } from 'typeorm';
+import { EventCancelledError, EventInPastError, EventNotFoundError, ValidationFailedError } from '../common/domain-error.js';
 import { toCents } from '../common/money.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { SEAT_LEDGER, type CategoryTerms, type SeatLedger } from '../inventory/seat-ledger.js';
@@ -7,7 +8,7 @@ import { categoryNameKey, type TicketCategory } from '../inventory/ticket-catego
 import { MAX_CATEGORIES, type CreateEventDto } from './dto/create-event.dto.js';
 import { DEFAULT_PAGE_SIZE, type ListEventsQuery } from './dto/list-events.query.js';
 import type { UpdateEventDto, UpdateTicketCategoryDto } from './dto/update-event.dto.js';
-import { EventStatus, type Event } from './event.entity.js';
+import { EventStatus, hasTakenPlace, type Event } from './event.entity.js';
 import { decodeEventCursor, encodeEventCursor } from './event-cursor.js';
 import { EventsRepository, type EventFields, type NewCategory } from './events.repository.js';
 
@@ -58,24 +59,27 @@ export class EventsService {
   }
 
   /**
-   * Changes event fields and categories in one transaction, under the event's lock; the seat
-   * ledger checks each new seats_limit against what is sold and held at that moment.
+   * Changes event fields and categories in one transaction, under the event's lock: which names are
+   * new and how many categories there are is decided on the categories of that moment, so two
+   * PATCHes of one event never add a category twice or past the limit. The seat ledger checks each
+   * new seats_limit against what is sold and held then. A past event is history and stays as it was.
    */
   async update(id: number, organizerId: number, dto: UpdateEventDto): Promise<Event> {
-    const event = await this.findOwned(id, organizerId);
-    if (event.status === EventStatus.Cancelled) throw new EventCancelledError(id);
-    const byKey = new Map(event.ticketCategories.map((category) => [category.nameKey, category]));
-    const changes = (dto.ticket_categories ?? []).filter((change) => byKey.has(categoryNameKey(change.name)));
-    const additions = completeAdditions(dto.ticket_categories ?? [], new Set(byKey.keys()));
-    if (event.ticketCategories.length + additions.length > MAX_CATEGORIES) {
-      throw new ValidationFailedError([`an event has at most ${MAX_CATEGORIES} ticket categories`]);
-    }
-    const terms = changes.map((change) => categoryTerms(byKey.get(categoryNameKey(change.name)) as TicketCategory, change));
-
+    assertChangeable(await this.findOwned(id, organizerId), new Date());
     await this.transactions.run(async (manager) => {
       const now = new Date();
-      const current = await this.events.lock(manager, id);
-      if (current?.status === EventStatus.Cancelled) throw new EventCancelledError(id);
+      assertChangeable(await this.lockedEvent(manager, id), now);
+      const categories = await this.events.categoriesOf(manager, id);
+      const byKey = new Map(categories.map((category) => [category.nameKey, category]));
+      const requested = dto.ticket_categories ?? [];
+      const additions = completeAdditions(requested, new Set(byKey.keys()));
+      if (categories.length + additions.length > MAX_CATEGORIES) {
+        throw new ValidationFailedError([`an event has at most ${MAX_CATEGORIES} ticket categories`]);
+      }
+      const terms = requested.flatMap((change) => {
+        const category = byKey.get(categoryNameKey(change.name));
+        return category ? [categoryTerms(category, change)] : [];
+      });
       await this.ledger.changeTerms(manager, terms, now);
       await this.events.insertCategories(manager, id, additions.map((addition) => newCategory({ ...addition, seatsSold: 0 })));
       await this.events.update(manager, id, eventChanges(dto));
@@ -87,16 +91,30 @@ export class EventsService {
   async cancel(id: number, organizerId: number): Promise<Event> {
     const event = await this.findOwned(id, organizerId);
     if (event.status === EventStatus.Cancelled) return event;
+    if (hasTakenPlace(event, new Date())) throw new EventInPastError(id, 'cancelled');
 
     await this.transactions.run(async (manager) => {
       const now = new Date();
-      const current = await this.events.lock(manager, id);
-      if (current?.status === EventStatus.Cancelled) return;
+      const current = await this.lockedEvent(manager, id);
+      if (current.status === EventStatus.Cancelled) return;
+      if (hasTakenPlace(current, now)) throw new EventInPastError(id, 'cancelled');
       await this.ledger.closeSales(manager, id, event.ticketCategories.map((category) => category.id), now);
       await this.events.markCancelled(manager, id, now);
     });
     return this.findOne(id);
   }
+
+  private async lockedEvent(manager: EntityManager, id: number): Promise<Pick<Event, 'id' | 'status' | 'date'>> {
+    const event = await this.events.lock(manager, id);
+    if (!event) throw new EventNotFoundError(id);
+    return event;
+  }
+}
+
+/** Only a scheduled event that has not yet taken place can be changed. */
+function assertChangeable(event: Pick<Event, 'id' | 'status' | 'date'>, now: Date): void {
+  if (event.status === EventStatus.Cancelled) throw new EventCancelledError(event.id);
+  if (hasTakenPlace(event, now)) throw new EventInPastError(event.id, 'changed');
 }
 
 interface CategoryInput {
