@@ -27,6 +27,7 @@ const LIST_EVENTS = smoke ? 1_000 : 10_000;
 const SELL_OUT_SEATS = smoke ? 1_000 : 10_000;
 const HUGE = 1_000_000_000;
 const DAY = 86_400_000;
+const WORKERS_NOTE = '64 mysql2 workers, no HTTP';
 const TRACING = process.env.BENCH_TRACING === 'on';
 const UNTRACED = 'app (coalescing on)';
 const TRACED = 'app (coalescing on, tracing)';
@@ -205,7 +206,7 @@ async function warmUp(db: BenchDatabase, targets: Target[]): Promise<void> {
   }
 }
 
-async function hotBook(db: BenchDatabase, targets: Target[], baseline: string | undefined, label = 'hot-book'): Promise<void> {
+async function hotBook(db: BenchDatabase, targets: Target[], baseline: string | undefined, label = 'hot-book'): Promise<Record<string, Measured>> {
   const byTarget: Record<string, Measured> = {};
   const notes: string[] = [];
   for (const target of targets) {
@@ -216,6 +217,27 @@ async function hotBook(db: BenchDatabase, targets: Target[], baseline: string | 
     notes.push(`${target.name}: ${await invariant(targetDb, event.id, result['2xx'])}`);
   }
   record(label, `bookings/s, ${CONNECTIONS} connections, ${DURATION} s`, byTarget, baseline, notes);
+  return byTarget;
+}
+
+/**
+ * The locking transaction alone (bench/lock-limit.ts), on a hot row of its own: what the row
+ * allows one statement per round trip. Coalescing is measured against it.
+ */
+async function lockLimit(databaseUrl: string, db: BenchDatabase): Promise<Measured> {
+  const [event] = await db.insertEvents(1, [{ name: 'General', price: 25, seatsLimit: HUGE }], new Date(Date.now() + 35 * DAY));
+  const categoryId = await db.categoryIdOf(event.id);
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn('node', ['--import', 'tsx', 'bench/lock-limit.ts', databaseUrl, String(event.id), String(categoryId), String(DURATION)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`lock-limit exited with ${code}`))));
+  });
+  const { transactions, seconds: elapsed } = JSON.parse(output) as { transactions: number; seconds: number };
+  const state = await db.categoryState(event.id);
+  if (state.seatsSold !== transactions || state.bookings !== transactions) failures.push('lock limit: the counter and the bookings disagree with the transactions run');
+  return { rate: transactions / elapsed, p50: 0, p99: 0, errors: 0, timeouts: 0, twoXx: transactions };
 }
 
 async function spreadBook(db: BenchDatabase, targets: Target[], baseline: string): Promise<void> {
@@ -399,7 +421,10 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
     log('MariaDB: warm-up');
     await warmUp(db, writers);
     log('MariaDB: hot-book');
-    await hotBook(db, writers, baseline.name);
+    const hot = await hotBook(db, writers, baseline.name);
+    log('MariaDB: lock limit');
+    const limit = await lockLimit(databaseUrl, db);
+    record('hot-book vs lock limit', `bookings/s; the lock limit is the bare locking transaction, ${WORKERS_NOTE}`, { [appOn.name]: hot[appOn.name], 'lock limit': limit }, 'lock limit');
     log('MariaDB: spread-book');
     await spreadBook(db, writers, baseline.name);
     log('MariaDB: sell-out');

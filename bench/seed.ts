@@ -22,6 +22,8 @@ export interface BenchDatabase {
   /** The (date, id) of the upcoming event at this position in the app's list order. */
   eventAt(offset: number): Promise<SeededEvent>;
   categoryState(eventId: number): Promise<{ seatsLimit: number; seatsSold: number; seatsHeld: number; booked: number; bookings: number }>;
+  /** The id of the event's first category. */
+  categoryIdOf(eventId: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,10 @@ export async function openMysql(serverUrl: string, database: string): Promise<Be
       const [[row]] = await connection.query<RowDataPacket[]>(CATEGORY_STATE_SQL, [eventId]);
       return numbers(row);
     },
+    async categoryIdOf(eventId) {
+      const [[row]] = await connection.query<RowDataPacket[]>(FIRST_CATEGORY_SQL, [eventId]);
+      return Number(row.id);
+    },
     close: () => connection.end(),
   };
 }
@@ -74,6 +80,8 @@ const CATEGORY_STATE_SQL = `SELECT c.seats_limit AS seatsLimit, c.seats_sold AS 
         (SELECT COALESCE(SUM(b.quantity), 0) FROM bookings b WHERE b.ticket_category_id = c.id AND b.status = 'confirmed') AS booked,
         (SELECT COUNT(*) FROM bookings b WHERE b.ticket_category_id = c.id) AS bookings
    FROM ticket_categories c WHERE c.event_id = ?`;
+
+const FIRST_CATEGORY_SQL = 'SELECT MIN(id) AS id FROM ticket_categories WHERE event_id = ?';
 
 function numbers(row: Record<string, unknown>) {
   return {
@@ -120,6 +128,9 @@ export function openSqlite(path: string): BenchDatabase {
     },
     categoryState(eventId) {
       return Promise.resolve(numbers(db.prepare(CATEGORY_STATE_SQL).get(eventId) as Record<string, unknown>));
+    },
+    categoryIdOf(eventId) {
+      return Promise.resolve(Number((db.prepare(FIRST_CATEGORY_SQL).get(eventId) as { id: number }).id));
     },
     close() {
       db.close();

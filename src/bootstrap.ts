@@ -5,7 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { ConfigurationError, type Environment } from './config/environment.js';
-import { applicationOptions, configureApplication, createHttpAdapter } from './http/http-adapter.js';
+import { applicationOptions, configureApplication } from './app-setup.js';
+import { createHttpAdapter } from './http/http-adapter.js';
 
 /** Starts the service; main.ts imports this module only once tracing, if on, is in place. */
 async function bootstrap(): Promise<void> {

@@ -82,4 +82,20 @@ describeOnMysql('a booking on MySQL', () => {
     expect(batchCommits.length).toBeGreaterThan(0);
     expect(await categoryStates(testApp.dataSource, event.id)).toEqual([{ name: 'Floor', seatsLimit: 100, seatsSold: 20, bookedQuantity: 20 }]);
   });
+
+  it("runs each booking of a failed batch again on its own, so one buyer's unstorable data fails only that buyer", async () => {
+    const event = await createEvent(testApp, { ticket_categories: [{ name: 'Pit', price: 20, seats_limit: 100 }] });
+    await testApp.dataSource.query(
+      "CREATE TRIGGER refuse_unstorable BEFORE INSERT ON bookings FOR EACH ROW BEGIN IF NEW.customer_name = 'unstorable' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'; END IF; END",
+    );
+    try {
+      const names = Array.from({ length: 20 }, (_, i) => (i === 10 ? 'unstorable' : `Buyer ${i}`));
+      const responses = await Promise.all(names.map((name) => testApp.http().post(`/events/${event.id}/book`).send({ ticket_category: 'Pit', quantity: 1, customer_name: name })));
+
+      expect(responses.map((response) => response.status)).toEqual(names.map((name) => (name === 'unstorable' ? 500 : 201)));
+      expect(await categoryStates(testApp.dataSource, event.id)).toEqual([{ name: 'Pit', seatsLimit: 100, seatsSold: 19, bookedQuantity: 19 }]);
+    } finally {
+      await testApp.dataSource.query('DROP TRIGGER refuse_unstorable');
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { centsToAmount } from '../common/money.js';
-import { BookingStatus, type Booking } from './booking.entity.js';
+import { BookingStatus } from '../inventory/booking.entity.js';
+import type { BookingDetails } from './booking-details.js';
 
 export class BookedEventSummary {
   @ApiProperty({ type: 'integer', example: 1 })
@@ -57,20 +58,19 @@ export class BookingResponse {
   cancelled_at!: string | null;
 }
 
-/** Expects the booking's event and ticket category to be loaded. */
-export function mapBooking(booking: Booking): BookingResponse {
+export function mapBooking({ booking, event, categoryName }: BookingDetails): BookingResponse {
   return {
     id: booking.id,
     reference: booking.reference,
     status: booking.status,
     event_id: booking.eventId,
     event: {
-      id: booking.event.id,
-      name: booking.event.name,
-      venue: booking.event.venue,
-      date: booking.event.date.toISOString(),
+      id: event.id,
+      name: event.name,
+      venue: event.venue,
+      date: event.date.toISOString(),
     },
-    ticket_category: booking.ticketCategory.name,
+    ticket_category: categoryName,
     quantity: booking.quantity,
     unit_price: centsToAmount(booking.unitPriceCents),
     total_price: centsToAmount(booking.totalPriceCents),

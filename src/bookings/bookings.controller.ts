@@ -2,11 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import type { FastifyReply } from 'fastify';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorCode } from '../common/error-code.js';
+import { nextPageLink } from '../http/next-page-link.js';
 import { ParseIdPipe } from '../http/parse-id.pipe.js';
 import { PublicWrite } from '../rate-limit/rate-limit.module.js';
 import { ApiErrors, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS } from '../openapi/api-decorators.js';
 import { BookingResponse, mapBooking } from './booking.mapper.js';
-import { BookingsService, type BookingPage } from './bookings.service.js';
+import { BookingsService } from './bookings.service.js';
 import { CreateBookingDto, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
 import { ListBookingsQuery } from './dto/list-bookings.query.js';
 import { CurrentOrganizer, OrganizerOnly } from '../organizers/organizer.guard.js';
@@ -44,7 +45,7 @@ export class BookingsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BookingResponse[]> {
     const page = await this.bookings.listForEvent(eventId, organizerId, query);
-    const link = nextPageLink(eventId, query, page);
+    const link = nextPageLink(`/events/${eventId}/bookings`, { limit: page.limit, status: query.status }, page.nextCursor);
     if (link) void reply.header('Link', link);
     return page.bookings.map(mapBooking);
   }
@@ -69,10 +70,4 @@ export class BookingsController {
   async cancel(@Param('reference') reference: string): Promise<BookingResponse> {
     return mapBooking(await this.bookings.cancel(reference));
   }
-}
-
-function nextPageLink(eventId: number, { status }: ListBookingsQuery, { nextCursor, limit }: BookingPage): string | undefined {
-  if (nextCursor === undefined) return undefined;
-  const filter = status === undefined ? '' : `&status=${status}`;
-  return `</events/${eventId}/bookings?limit=${limit}${filter}&cursor=${nextCursor}>; rel="next"`;
 }

@@ -1,19 +1,19 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseModule } from '../database/database.module.js';
 import { EventsModule } from '../events/events.module.js';
-import { Booking } from './booking.entity.js';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
+import { InventoryModule } from '../inventory/inventory.module.js';
 import { BookingsController } from './bookings.controller.js';
+import { BookingsRepository } from './bookings.repository.js';
 import { BookingsService } from './bookings.service.js';
-import { Hold } from './hold.entity.js';
 import { HoldsSweeper } from './holds-sweeper.js';
 import { HoldsController } from './holds.controller.js';
+import { HoldsRepository } from './holds.repository.js';
 import { HoldsService } from './holds.service.js';
-import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Booking, Hold]), EventsModule, DatabaseModule, IdempotencyModule],
+  imports: [InventoryModule, EventsModule, DatabaseModule, IdempotencyModule],
   controllers: [BookingsController, HoldsController],
-  providers: [BookingsService, HoldsService, HoldsSweeper],
+  providers: [BookingsService, BookingsRepository, HoldsService, HoldsRepository, HoldsSweeper],
 })
 export class BookingsModule {}

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { centsToAmount } from '../common/money.js';
-import type { Hold } from './hold.entity.js';
+import type { HoldDetails } from './booking-details.js';
 
 export class HoldResponse {
   @ApiProperty({ example: '9TGQ3CT328VG', description: 'Confirm or release the hold with it; the booking keeps it.' })
@@ -25,12 +25,12 @@ export class HoldResponse {
   expires_at!: string;
 }
 
-/** Expects the hold's ticket category to be loaded. Customer details stay out of it on purpose. */
-export function mapHold(hold: Hold): HoldResponse {
+/** Customer details stay out of it on purpose: anyone with the reference may see a hold. */
+export function mapHold({ hold, categoryName }: HoldDetails): HoldResponse {
   return {
     reference: hold.reference,
     event_id: hold.eventId,
-    ticket_category: hold.ticketCategory.name,
+    ticket_category: categoryName,
     quantity: hold.quantity,
     unit_price: centsToAmount(hold.unitPriceCents),
     total_price: centsToAmount(hold.totalPriceCents),

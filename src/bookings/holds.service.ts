@@ -1,30 +1,24 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, LessThan, LessThanOrEqual, type Repository } from 'typeorm';
-import {
-  EventCancelledError,
-  HoldAlreadyConfirmedError,
-  HoldExpiredError,
-  HoldNotFoundError,
-} from '../common/domain-error.js';
-import { generateReference, normaliseReference } from '../common/reference.js';
+import { EventCancelledError, HoldAlreadyConfirmedError, HoldExpiredError, HoldNotFoundError } from '../common/domain-error.js';
+import { findByReference } from '../common/reference.js';
 import type { Environment } from '../config/environment.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { EventsService } from '../events/events.service.js';
-import { Booking } from './booking.entity.js';
-import { insertBooking } from './bookings.service.js';
+import { HoldStatus, type Hold } from '../inventory/hold.entity.js';
+import { SEAT_LEDGER, type SeatLedger } from '../inventory/seat-ledger.js';
+import type { BookingDetails, HoldDetails } from './booking-details.js';
+import { BookingsService } from './bookings.service.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
-import { changeSeats, expireOverdueHolds, freeOverdueSeatsIfShort, lockCategory, lockOpenCategory } from './hold-ledger.js';
-import { Hold, HoldStatus } from './hold.entity.js';
-import { assertOnSale, assertSeatsAvailable, bookableCategory } from './seat-rules.js';
+import { HoldsRepository } from './holds.repository.js';
+import { assertOnSale, bookableCategory } from './sales-rules.js';
 
 /** Expired and released holds are kept this long so that confirming one answers 410/409 rather than 404. */
 const EXPIRED_HOLD_RETENTION_MS = 24 * 60 * 60 * 1000;
 const SWEEP_BATCH = 500;
 
 export interface ConfirmedHold {
-  booking: Booking;
+  booking: BookingDetails;
   /** False when the hold had already been confirmed and this is the same booking again. */
   created: boolean;
 }
@@ -34,44 +28,29 @@ export class HoldsService {
   private readonly ttlMs: number;
 
   constructor(
-    @InjectRepository(Hold) private readonly holds: Repository<Hold>,
-    @InjectRepository(Booking) private readonly bookings: Repository<Booking>,
+    private readonly holds: HoldsRepository,
+    private readonly bookings: BookingsService,
     private readonly events: EventsService,
     private readonly transactions: TransactionRunner,
+    @Inject(SEAT_LEDGER) private readonly ledger: SeatLedger,
     config: ConfigService<Environment, true>,
   ) {
     this.ttlMs = config.get('HOLD_TTL_SECONDS', { infer: true }) * 1000;
   }
 
   /** The same checks and order as a booking; the seats count as held until confirmed or expired. */
-  async create(eventId: number, dto: CreateBookingDto): Promise<Hold> {
+  async create(eventId: number, dto: CreateBookingDto): Promise<HoldDetails> {
     const now = new Date();
     const event = await this.events.findOne(eventId);
     const category = bookableCategory(event, dto.ticket_category, dto.quantity, now);
-
-    const hold = await this.transactions.run(async (manager) => {
-      const locked = await lockOpenCategory(manager, category.id, this.transactions.writeLock);
-      await freeOverdueSeatsIfShort(manager, locked, dto.quantity, now);
-      assertSeatsAvailable(locked, dto.quantity);
-      await changeSeats(manager, locked, { held: dto.quantity });
-      const created = manager.create(Hold, {
-        reference: generateReference(),
-        status: HoldStatus.Active,
-        eventId: event.id,
-        ticketCategoryId: locked.id,
-        quantity: dto.quantity,
-        unitPriceCents: locked.priceCents,
-        totalPriceCents: locked.priceCents * dto.quantity,
-        customerName: dto.customer_name ?? null,
-        customerEmail: dto.customer_email ?? null,
-        expiresAt: new Date(now.getTime() + this.ttlMs),
-        bookingId: null,
-        createdAt: now,
-      });
-      await manager.insert(Hold, created);
-      return created;
+    const hold = await this.ledger.hold({
+      eventId: event.id,
+      categoryId: category.id,
+      quantity: dto.quantity,
+      buyer: { name: dto.customer_name ?? null, email: dto.customer_email ?? null },
+      expiresAt: new Date(now.getTime() + this.ttlMs),
     });
-    return Object.assign(hold, { ticketCategory: category });
+    return { hold, categoryName: category.name };
   }
 
   /** Moves the held seats to sold and books them at the price the hold was given. */
@@ -82,29 +61,8 @@ export class HoldsService {
     const now = new Date();
     if (hold.status === HoldStatus.Expired || hold.expiresAt.getTime() <= now.getTime()) throw new HoldExpiredError(hold.reference);
     assertOnSale(await this.events.findOne(hold.eventId), now);
-
-    const outcome = await this.transactions.run(async (manager): Promise<{ bookingId: number; created: boolean }> => {
-      const locked = await lockOpenCategory(manager, hold.ticketCategoryId, this.transactions.writeLock);
-      // Re-read under the lock: a concurrent confirm, release or sweep may have got here first.
-      const current = await manager.findOneBy(Hold, { id: hold.id });
-      if (!current) throw new HoldNotFoundError(hold.reference);
-      if (current.status === HoldStatus.Confirmed && current.bookingId !== null) return { bookingId: current.bookingId, created: false };
-      if (current.status === HoldStatus.Expired || current.expiresAt.getTime() <= Date.now()) {
-        throw new HoldExpiredError(hold.reference);
-      }
-      await changeSeats(manager, locked, { held: -hold.quantity, sold: hold.quantity });
-      const booking = await insertBooking(manager, locked, {
-        reference: hold.reference,
-        eventId: hold.eventId,
-        quantity: hold.quantity,
-        unitPriceCents: hold.unitPriceCents,
-        customerName: hold.customerName,
-        customerEmail: hold.customerEmail,
-      });
-      await manager.update(Hold, { id: hold.id }, { status: HoldStatus.Confirmed, bookingId: booking.id });
-      return { bookingId: booking.id, created: true };
-    });
-    return { booking: await this.bookingById(outcome.bookingId), created: outcome.created };
+    const { bookingId, created } = await this.ledger.confirmHold(hold);
+    return { booking: await this.bookings.findById(bookingId), created };
   }
 
   /**
@@ -115,15 +73,7 @@ export class HoldsService {
     const hold = await this.findByReference(reference);
     if (hold.status === HoldStatus.Confirmed) throw new HoldAlreadyConfirmedError(hold.reference);
     if (hold.status === HoldStatus.Released) return;
-
-    await this.transactions.run(async (manager) => {
-      const locked = await lockCategory(manager, hold.ticketCategoryId, this.transactions.writeLock);
-      const current = await manager.findOneBy(Hold, { id: hold.id });
-      if (!current) throw new HoldNotFoundError(hold.reference);
-      if (current.status === HoldStatus.Confirmed) throw new HoldAlreadyConfirmedError(hold.reference);
-      await manager.delete(Hold, { id: hold.id });
-      if (current.status === HoldStatus.Active) await changeSeats(manager, locked, { held: -current.quantity });
-    });
+    await this.ledger.releaseHold(hold);
   }
 
   /**
@@ -131,41 +81,21 @@ export class HoldsService {
    * expired holds after a day. Safe to run from several instances at once.
    */
   async sweep(now = new Date()): Promise<number> {
-    const overdue = await this.holds
-      .createQueryBuilder('hold')
-      .select('DISTINCT hold.ticketCategoryId', 'categoryId')
-      .where({ status: HoldStatus.Active, expiresAt: LessThanOrEqual(now) })
-      .limit(SWEEP_BATCH)
-      .getRawMany<{ categoryId: number | string }>();
     let released = 0;
-    for (const { categoryId } of overdue) {
-      released += await this.transactions.run(async (manager) => {
-        const locked = await lockCategory(manager, Number(categoryId), this.transactions.writeLock);
-        return expireOverdueHolds(manager, locked, now);
-      });
+    for (const categoryId of await this.holds.categoriesWithOverdueHolds(now, SWEEP_BATCH)) {
+      released += await this.ledger.expireOverdue(categoryId, now);
     }
-    await this.transactions.run((manager) =>
-      manager.delete(Hold, {
-        status: In([HoldStatus.Expired, HoldStatus.Released]),
-        expiresAt: LessThan(new Date(now.getTime() - EXPIRED_HOLD_RETENTION_MS)),
-      }),
-    );
+    const before = new Date(now.getTime() - EXPIRED_HOLD_RETENTION_MS);
+    await this.transactions.run((manager) => this.holds.deleteSettledBefore(manager, before));
     return released;
   }
 
-  private async findByReference(reference: string): Promise<Hold> {
-    const normalised = normaliseReference(reference);
-    const hold = normalised === undefined ? null : await this.holds.findOneBy({ reference: normalised });
-    if (!hold) throw new HoldNotFoundError(reference);
-    return hold;
+  private findByReference(reference: string): Promise<Hold> {
+    return findByReference(reference, (normalised) => this.holds.findByReference(normalised), (input) => new HoldNotFoundError(input));
   }
 
-  private async bookingOf(hold: Hold): Promise<Booking> {
+  private async bookingOf(hold: Hold): Promise<BookingDetails> {
     if (hold.bookingId === null) throw new HoldNotFoundError(hold.reference);
-    return this.bookingById(hold.bookingId);
-  }
-
-  private async bookingById(id: number): Promise<Booking> {
-    return this.bookings.findOneOrFail({ where: { id }, relations: { event: true, ticketCategory: true } });
+    return this.bookings.findById(hold.bookingId);
   }
 }

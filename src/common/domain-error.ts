@@ -31,8 +31,8 @@ export class EventNotFoundError extends DomainError {
 }
 
 export class EventInPastError extends DomainError {
-  constructor(eventId: number) {
-    super(ErrorCode.EventInPast, `Event ${eventId} has already taken place; it can no longer be booked.`);
+  constructor(eventId: number, action: 'booked' | 'changed' | 'cancelled' = 'booked') {
+    super(ErrorCode.EventInPast, `Event ${eventId} has already taken place; it can no longer be ${action}.`);
   }
 }
 
@@ -88,6 +88,16 @@ export class InsufficientSeatsError extends DomainError {
 export class QuantityAboveLimitError extends DomainError {
   constructor(categoryName: string, limit: number) {
     super(ErrorCode.QuantityAboveLimit, `At most ${limit} seat${limit === 1 ? '' : 's'} of "${categoryName}" can be taken in one booking.`);
+  }
+}
+
+/**
+ * A value that must be unique is taken: the last line of defence where a race or a collision got
+ * past the checks made before writing. Nothing was changed, so the request may be sent again.
+ */
+export class AlreadyExistsError extends DomainError {
+  constructor() {
+    super(ErrorCode.AlreadyExists, 'Something with the same unique value already exists; nothing was changed.');
   }
 }
 

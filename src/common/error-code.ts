@@ -10,6 +10,7 @@ export enum ErrorCode {
   EventInPast = 'EVENT_IN_PAST',
   EventCancelled = 'EVENT_CANCELLED',
   SeatsLimitBelowSold = 'SEATS_LIMIT_BELOW_SOLD',
+  AlreadyExists = 'ALREADY_EXISTS',
   TicketCategoryNotFound = 'TICKET_CATEGORY_NOT_FOUND',
   SoldOut = 'SOLD_OUT',
   InsufficientSeats = 'INSUFFICIENT_SEATS',

@@ -22,3 +22,14 @@ export function normaliseReference(input: string): string | undefined {
   for (const symbol of candidate) if (!ALPHABET.includes(symbol)) return undefined;
   return candidate;
 }
+
+/**
+ * The entry a reference names, as a person typed it; a string that cannot be a reference is
+ * answered like an unknown one. Bookings and holds are both looked up this way.
+ */
+export async function findByReference<T>(input: string, find: (reference: string) => Promise<T | null>, notFound: (input: string) => Error): Promise<T> {
+  const reference = normaliseReference(input);
+  const entry = reference === undefined ? null : await find(reference);
+  if (entry === null) throw notFound(input);
+  return entry;
+}

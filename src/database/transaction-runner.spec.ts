@@ -10,47 +10,63 @@ function mysqlError(code: string): QueryFailedError {
   return new QueryFailedError('SELECT …', [], Object.assign(new Error(code), { code }));
 }
 
-/** MySQL transactions run on a query runner whose statements fail in turn with `failures`; SQLite ones through dataSource.transaction. */
+/** MySQL transactions run on query runners whose commits fail in turn with `failures`; SQLite ones through dataSource.transaction. */
 function runnerFailingWith(failures: Error[], type: 'mysql' | 'better-sqlite3' = 'mysql') {
   const queue = [...failures];
-  const query = jest.fn(async (sql: string) => {
-    if (sql === 'ROLLBACK') return [];
-    const failure = queue.shift();
-    if (failure) throw failure;
-    return [];
-  });
-  const transaction = jest.fn(async (work: (manager: unknown) => Promise<unknown>) => work({ query }));
-  const createQueryRunner = jest.fn(() => ({ connect: async () => ({}), query, release: async () => undefined, manager: { query } }));
+  const statements: string[] = [];
+  const connection = {};
+  const createQueryRunner = jest.fn(() => ({
+    connect: async () => connection,
+    query: async (sql: string) => void statements.push(sql),
+    startTransaction: async () => void statements.push('START TRANSACTION'),
+    commitTransaction: async () => {
+      const failure = queue.shift();
+      if (failure) throw failure;
+      statements.push('COMMIT');
+    },
+    rollbackTransaction: async () => void statements.push('ROLLBACK'),
+    release: async () => undefined,
+    manager: {},
+  }));
+  const transaction = jest.fn(async (work: (manager: unknown) => Promise<unknown>) => work({}));
   const dataSource = { options: { type }, transaction, createQueryRunner } as unknown as DataSource;
   const config = { get: () => 5 } as unknown as ConfigService<Environment, true>;
   const metrics = { recordLockRetry: jest.fn() };
-  return { runner: new TransactionRunner(dataSource, config, metrics as unknown as MetricsService), transactions: createQueryRunner, metrics };
+  return { runner: new TransactionRunner(dataSource, config, metrics as unknown as MetricsService), attempts: createQueryRunner, metrics, statements };
 }
 
 describe('TransactionRunner', () => {
   it('retries a deadlocked transaction and returns its result', async () => {
-    const { runner, transactions, metrics } = runnerFailingWith([mysqlError('ER_LOCK_DEADLOCK'), mysqlError('ER_LOCK_DEADLOCK')]);
+    const { runner, attempts, metrics } = runnerFailingWith([mysqlError('ER_LOCK_DEADLOCK'), mysqlError('ER_LOCK_DEADLOCK')]);
     await expect(runner.run(async () => 'booked')).resolves.toBe('booked');
-    expect(transactions).toHaveBeenCalledTimes(3);
+    expect(attempts).toHaveBeenCalledTimes(3);
     expect(metrics.recordLockRetry).toHaveBeenCalledTimes(2);
   });
 
   it('gives up after a bounded number of deadlocks with BUSY_TRY_AGAIN', async () => {
-    const { runner, transactions } = runnerFailingWith(Array.from({ length: 10 }, () => mysqlError('ER_LOCK_DEADLOCK')));
+    const { runner, attempts } = runnerFailingWith(Array.from({ length: 10 }, () => mysqlError('ER_LOCK_DEADLOCK')));
     await expect(runner.run(async () => 'booked')).rejects.toMatchObject({ code: ErrorCode.BusyTryAgain });
-    expect(transactions).toHaveBeenCalledTimes(4);
+    expect(attempts).toHaveBeenCalledTimes(4);
   });
 
   it('answers a lock wait timeout with BUSY_TRY_AGAIN at once: the buyer has already waited', async () => {
-    const { runner, transactions } = runnerFailingWith([mysqlError('ER_LOCK_WAIT_TIMEOUT')]);
+    const { runner, attempts } = runnerFailingWith([mysqlError('ER_LOCK_WAIT_TIMEOUT')]);
     await expect(runner.run(async () => 'booked')).rejects.toMatchObject({ code: ErrorCode.BusyTryAgain });
-    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(attempts).toHaveBeenCalledTimes(1);
   });
 
-  it('passes other failures through untouched', async () => {
+  it('passes other failures through untouched, after rolling back', async () => {
     const failure = mysqlError('ER_NO_SUCH_TABLE');
-    const { runner } = runnerFailingWith([failure]);
+    const { runner, statements } = runnerFailingWith([failure]);
     await expect(runner.run(async () => 'booked')).rejects.toBe(failure);
+    expect(statements.at(-1)).toBe('ROLLBACK');
+  });
+
+  it('bounds lock waits once per pooled connection, before its first transaction', async () => {
+    const { runner, statements } = runnerFailingWith([]);
+    await runner.run(async () => 'first');
+    await runner.run(async () => 'second');
+    expect(statements).toEqual(['SET SESSION innodb_lock_wait_timeout = ?', 'START TRANSACTION', 'COMMIT', 'START TRANSACTION', 'COMMIT']);
   });
 
   it('runs SQLite write transactions one after another', async () => {

@@ -1,32 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, type QueryRunner } from 'typeorm';
 import { BusyTryAgainError } from '../common/domain-error.js';
 import type { Environment } from '../config/environment.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { driverErrorCode } from './database-errors.js';
-import { ImmediateWrites, StatementPipeline, type CommitWrites } from './statement-pipeline.js';
 
 const MAX_DEADLOCK_RETRIES = 3;
 const MYSQL_DEADLOCK = 'ER_LOCK_DEADLOCK';
 const MYSQL_LOCK_WAIT_TIMEOUT = 'ER_LOCK_WAIT_TIMEOUT';
 
-export type LockMode = 'pessimistic_write' | undefined;
-
-/** The work of one write transaction: statements through the manager, writes nobody waits for through `writes`. */
-export type TransactionWork<T> = (manager: EntityManager, writes: CommitWrites) => Promise<T>;
-
 /**
  * Runs write transactions the same way on both databases.
- * MySQL: row locks taken inside the work; deadlocks are retried a few times, a lock wait that
- * times out becomes a retryable 503; statements are pipelined (see StatementPipeline). SQLite: TypeORM's single connection cannot interleave
+ * MySQL: row locks are taken inside the work; a deadlock is retried a few times, a lock wait that
+ * times out becomes a retryable 503. SQLite: TypeORM's single connection cannot interleave
  * transactions and has no FOR UPDATE, so write transactions run strictly one after another.
  */
 @Injectable()
 export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
-  private readonly isSqlite: boolean;
+  readonly isSqlite: boolean;
   private readonly lockWaitTimeoutSeconds: number;
   private readonly connectionsWithLockTimeout = new WeakSet<object>();
   private sqliteTail: Promise<unknown> = Promise.resolve();
@@ -40,38 +34,31 @@ export class TransactionRunner {
     this.lockWaitTimeoutSeconds = config.get('LOCK_WAIT_TIMEOUT_SECONDS', { infer: true });
   }
 
-  /** The lock to put on rows read for update: none where the whole transaction is already exclusive. */
-  get writeLock(): LockMode {
-    return this.isSqlite ? undefined : 'pessimistic_write';
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.isSqlite ? this.serialised(() => this.dataSource.transaction(work)) : this.retryingDeadlocks(() => this.runOnMysql(work));
   }
 
-  run<T>(work: TransactionWork<T>): Promise<T> {
-    return this.isSqlite ? this.runSerialised(work) : this.runWithRetries(work);
-  }
-
-  private runSerialised<T>(work: TransactionWork<T>): Promise<T> {
-    const result = this.sqliteTail.then(() =>
-      this.dataSource.transaction(async (manager) => {
-        const writes = new ImmediateWrites(manager);
-        const outcome = await work(manager, writes);
-        await writes.settled();
-        return outcome;
-      }),
-    );
+  /** Runs `transaction` after every SQLite write transaction queued before it has finished. */
+  serialised<T>(transaction: () => Promise<T>): Promise<T> {
+    const result = this.sqliteTail.then(transaction);
     this.sqliteTail = result.catch(() => undefined);
     return result;
   }
 
-  private async runWithRetries<T>(work: TransactionWork<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+  /**
+   * Runs a MySQL transaction again when the server chose it as a deadlock victim; a deadlock that
+   * keeps recurring or a lock wait past the bound is a 503 the client may retry.
+   */
+  async retryingDeadlocks<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let retry = 0; ; retry++) {
       try {
-        return await this.runPipelined(work);
+        return await attempt();
       } catch (error) {
         const code = driverErrorCode(error);
-        if (code === MYSQL_DEADLOCK && attempt < MAX_DEADLOCK_RETRIES) {
-          this.logger.warn(`Deadlock, retrying (attempt ${attempt + 1} of ${MAX_DEADLOCK_RETRIES})`);
+        if (code === MYSQL_DEADLOCK && retry < MAX_DEADLOCK_RETRIES) {
+          this.logger.warn(`Deadlock, retrying (attempt ${retry + 1} of ${MAX_DEADLOCK_RETRIES})`);
           this.metrics.recordLockRetry();
-          await sleep(5 + Math.random() * 20 * (attempt + 1));
+          await sleep(5 + Math.random() * 20 * (retry + 1));
           continue;
         }
         if (code === MYSQL_DEADLOCK || code === MYSQL_LOCK_WAIT_TIMEOUT) throw new BusyTryAgainError();
@@ -80,27 +67,37 @@ export class TransactionRunner {
     }
   }
 
-  private async runPipelined<T>(work: TransactionWork<T>): Promise<T> {
+  /**
+   * Runs `use` on a pooled MySQL connection (TypeORM's public QueryRunner.connect()) whose lock
+   * waits are bounded: set once per connection, since the server's default of 50 s would hold a
+   * buyer far too long.
+   */
+  async onMysqlConnection<T>(use: (runner: QueryRunner, connection: object) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner('master');
     try {
       const connection = (await runner.connect()) as object;
-      const pipeline = new StatementPipeline(runner);
-      try {
-        if (!this.connectionsWithLockTimeout.has(connection)) {
-          // Once per pooled connection: the server default (50 s) would hold a buyer far too long.
-          const applied = pipeline.add([`SET SESSION innodb_lock_wait_timeout = ${this.lockWaitTimeoutSeconds}`, []]);
-          void applied.then(() => this.connectionsWithLockTimeout.add(connection), () => undefined);
-        }
-        const outcome = await work(pipeline.manager, pipeline);
-        await pipeline.commit();
-        return outcome;
-      } catch (error) {
-        // The work's own error is the answer; a connection too broken to roll back is dropped by the pool.
-        await pipeline.rollback().catch(() => undefined);
-        throw error;
+      if (!this.connectionsWithLockTimeout.has(connection)) {
+        await runner.query('SET SESSION innodb_lock_wait_timeout = ?', [this.lockWaitTimeoutSeconds]);
+        this.connectionsWithLockTimeout.add(connection);
       }
+      return await use(runner, connection);
     } finally {
       await runner.release();
     }
+  }
+
+  private runOnMysql<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.onMysqlConnection(async (runner) => {
+      await runner.startTransaction();
+      try {
+        const outcome = await work(runner.manager);
+        await runner.commitTransaction();
+        return outcome;
+      } catch (error) {
+        // The work's own error is the answer; a connection too broken to roll back is dropped by the pool.
+        await runner.rollbackTransaction().catch(() => undefined);
+        throw error;
+      }
+    });
   }
 }

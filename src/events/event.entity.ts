@@ -1,5 +1,5 @@
-import { Column, Entity, Index, OneToMany, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { TicketCategory } from './ticket-category.entity.js';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { TicketCategory } from '../inventory/ticket-category.entity.js';
 
 export enum EventStatus {
   Scheduled = 'scheduled',
@@ -37,6 +37,11 @@ export class Event {
   @Column({ name: 'cancelled_at', type: 'datetime', precision: 3, nullable: true })
   cancelledAt!: Date | null;
 
-  @OneToMany(() => TicketCategory, (category) => category.event, { cascade: ['insert'] })
-  ticketCategories!: Relation<TicketCategory[]>;
+  /** Loaded by the events repository; not a relation, so the seat ledger's tables need not know of events. */
+  ticketCategories!: TicketCategory[];
+}
+
+/** An event whose date has come is history: it is no longer sold, changed or cancelled. */
+export function hasTakenPlace(event: Pick<Event, 'date'>, now: Date): boolean {
+  return event.date.getTime() <= now.getTime();
 }

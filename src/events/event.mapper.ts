@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { centsToAmount } from '../common/money.js';
 import { EventStatus, type Event } from './event.entity.js';
-import { seatsLeft, type TicketCategory } from './ticket-category.entity.js';
+import { seatsLeft, type TicketCategory } from '../inventory/ticket-category.entity.js';
 
 export class TicketCategoryResponse {
   @ApiProperty({ example: 'VIP' })

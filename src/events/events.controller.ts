@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from 
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ErrorCode } from '../common/error-code.js';
+import { nextPageLink } from '../http/next-page-link.js';
 import { ParseIdPipe } from '../http/parse-id.pipe.js';
 import { ApiErrors, ApiIdParam, IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../openapi/api-decorators.js';
 import { CurrentOrganizer, OrganizerOnly } from '../organizers/organizer.guard.js';
@@ -9,7 +10,7 @@ import { CreateEventDto } from './dto/create-event.dto.js';
 import { ListEventsQuery } from './dto/list-events.query.js';
 import { UpdateEventDto } from './dto/update-event.dto.js';
 import { EventResponse, mapEvent } from './event.mapper.js';
-import { EventsService, type EventPage } from './events.service.js';
+import { EventsService } from './events.service.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 @ApiTags('events')
@@ -36,7 +37,7 @@ export class EventsController {
   @ApiErrors(ErrorCode.ValidationFailed)
   async list(@Query() query: ListEventsQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<EventResponse[]> {
     const page = await this.events.findUpcoming(query);
-    const link = nextPageLink(page);
+    const link = nextPageLink('/events', { limit: page.limit }, page.nextCursor);
     if (link) void reply.header('Link', link);
     return page.events.map(mapEvent);
   }
@@ -83,10 +84,4 @@ export class EventsController {
   async cancel(@Param('id', ParseIdPipe) id: number, @CurrentOrganizer() organizerId: number): Promise<EventResponse> {
     return mapEvent(await this.events.cancel(id, organizerId));
   }
-}
-
-/** RFC 8288 link to the next page, relative to this resource so it survives proxies and prefixes. */
-function nextPageLink({ nextCursor, limit }: EventPage): string | undefined {
-  if (nextCursor === undefined) return undefined;
-  return `</events?limit=${limit}&cursor=${nextCursor}>; rel="next"`;
 }

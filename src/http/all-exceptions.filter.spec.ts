@@ -38,8 +38,14 @@ describe('AllExceptionsFilter', () => {
     expect(JSON.stringify(body)).not.toContain('secret');
   });
 
+  it.each(['ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE'])('answers a unique key that a race got past (%s) 409 ALREADY_EXISTS, without internals', (code) => {
+    const { status, body } = answer(new QueryFailedError('INSERT INTO secret', [], Object.assign(new Error('Duplicate entry'), { code })));
+    expect(status).toBe(409);
+    expect(body).toEqual({ statusCode: 409, error: 'Conflict', code: 'ALREADY_EXISTS', message: 'Something with the same unique value already exists; nothing was changed.' });
+  });
+
   it('still answers any other failure 500 INTERNAL_ERROR with an error id', () => {
-    const { status, body } = answer(new QueryFailedError('SELECT 1', [], Object.assign(new Error('dup'), { code: 'ER_DUP_ENTRY' })));
+    const { status, body } = answer(new QueryFailedError('SELECT 1', [], Object.assign(new Error('no table'), { code: 'ER_NO_SUCH_TABLE' })));
     expect(status).toBe(500);
     expect(body.code).toBe('INTERNAL_ERROR');
     expect(typeof body.error_id).toBe('string');

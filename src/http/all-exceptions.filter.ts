@@ -2,8 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/co
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { DatabaseUnavailableError, DomainError } from '../common/domain-error.js';
+import { AlreadyExistsError, DatabaseUnavailableError, DomainError } from '../common/domain-error.js';
 import { ErrorCode } from '../common/error-code.js';
+import { isDuplicateKeyError } from '../database/database-errors.js';
 import { isDatabaseUnavailable } from '../database/database-unavailable.js';
 import { errorCodeForStatus, httpStatusOf, responseHeadersOf, statusText } from './error-responses.js';
 import { recordUnhandledError } from './unhandled-errors.js';
@@ -47,7 +48,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private toResponse(exception: unknown, response: ServerResponse): { body: ErrorBody; headers: Record<string, string> } {
-    const known = isDatabaseUnavailable(exception) ? new DatabaseUnavailableError() : exception;
+    const known = domainErrorOf(exception);
     if (known instanceof DomainError) {
       return { body: errorBody(known.code, known.details), headers: responseHeadersOf(known) };
     }
@@ -66,6 +67,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       headers: {},
     };
   }
+}
+
+/** Database failures that are not bugs of ours get the code that says what the client may do. */
+function domainErrorOf(exception: unknown): unknown {
+  if (isDatabaseUnavailable(exception)) return new DatabaseUnavailableError();
+  if (isDuplicateKeyError(exception)) return new AlreadyExistsError();
+  return exception;
 }
 
 function frameworkErrorCode(exception: HttpException): ErrorCode {

@@ -22,6 +22,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.EventInPast:
     case ErrorCode.EventCancelled:
     case ErrorCode.SeatsLimitBelowSold:
+    case ErrorCode.AlreadyExists:
     case ErrorCode.SoldOut:
     case ErrorCode.InsufficientSeats:
     case ErrorCode.HoldAlreadyConfirmed:

@@ -1,12 +1,7 @@
-import type { NestApplicationOptions } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { HttpAdapterHost } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Environment } from '../config/environment.js';
-import { AppLogger } from '../logging/app-logger.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
-import { setUpOpenApi } from '../openapi/openapi.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -19,6 +14,11 @@ export const UNMATCHED_ROUTE = 'unmatched';
  */
 let trustedProxyHops = 0;
 const trustProxy = (_address: string, hop: number): boolean => hop < trustedProxyHops;
+
+/** Called once the configuration is read (see app-setup.ts). */
+export function trustProxyHops(hops: number): void {
+  trustedProxyHops = hops;
+}
 
 /**
  * The one place the HTTP platform is configured, so the app and the tests serve alike.
@@ -62,24 +62,4 @@ export function onEveryResponse(adapterHost: HttpAdapterHost, hook: (request: Fa
     hook(request, reply);
     done();
   });
-}
-
-export const applicationOptions: NestApplicationOptions = { bodyParser: false };
-
-/** What the app and the tests both do between creating the application and listening. */
-export function configureApplication(app: NestFastifyApplication): void {
-  const config = app.get<ConfigService<Environment, true>>(ConfigService);
-  app.useLogger(app.get(AppLogger));
-  trustedProxyHops = config.get('TRUSTED_PROXIES', { infer: true });
-  // Helmet's defaults, except that plain-HTTP deployments must still load Swagger UI's assets.
-  app.useSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
-  const origins = config.get('CORS_ORIGINS', { infer: true });
-  if (origins.length > 0) {
-    app.enableCors({
-      origin: origins,
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
-      exposedHeaders: ['Link', 'Retry-After', 'Idempotent-Replayed', 'X-Request-Id'],
-    });
-  }
-  setUpOpenApi(app);
 }

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { Hold } from '../../src/bookings/hold.entity.js';
+import { Hold } from '../../src/inventory/hold.entity.js';
 import { Event, EventStatus } from '../../src/events/event.entity.js';
-import { TicketCategory } from '../../src/events/ticket-category.entity.js';
+import { TicketCategory } from '../../src/inventory/ticket-category.entity.js';
 import { TEST_ORGANIZER_API_KEY } from './organizer-key.js';
 import type { TestApp } from './test-app.js';
 

@@ -6,7 +6,8 @@ import { rmSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl, type DatabaseUrl } from '../../src/config/environment.js';
 import type { DestinationStream } from 'pino';
-import { applicationOptions, configureApplication, createHttpAdapter } from '../../src/http/http-adapter.js';
+import { applicationOptions, configureApplication } from '../../src/app-setup.js';
+import { createHttpAdapter } from '../../src/http/http-adapter.js';
 import { LOG_DESTINATION } from '../../src/logging/logging.module.js';
 import { injectedHttp, type InjectedHttp } from './injected-http.js';
 

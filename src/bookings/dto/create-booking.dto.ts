@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { ErrorCode } from '../../common/error-code.js';
+import { NormalisedName } from '../../common/names.js';
 import { MAX_SEATS } from '../../events/dto/create-event.dto.js';
 import { IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../../openapi/api-decorators.js';
 
@@ -21,7 +22,8 @@ export const SEAT_REQUEST_ERRORS = [
 ];
 
 export class CreateBookingDto {
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'General', description: 'The category name, matched ignoring case.' })
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'General', description: 'The category name, matched ignoring case, surrounding spaces and Unicode normalisation.' })
+  @NormalisedName()
   @IsString()
   @Length(1, 100)
   ticket_category!: string;

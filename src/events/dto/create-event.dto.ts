@@ -22,6 +22,7 @@ import {
   IsZonedIsoDateTime,
   MAX_PRICE,
 } from '../../common/validators.js';
+import { NormalisedName } from '../../common/names.js';
 
 export const MAX_SEATS = 1_000_000;
 export const MAX_PER_BOOKING = 1_000;
@@ -36,7 +37,8 @@ function exampleFutureDate(): string {
 }
 
 export class CreateTicketCategoryDto {
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'General', description: 'Unique within the event, ignoring case.' })
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'General', description: 'Unique within the event, ignoring case; stored trimmed, in Unicode NFC.' })
+  @NormalisedName()
   @IsString()
   @Length(1, 100)
   @IsNotBlank()

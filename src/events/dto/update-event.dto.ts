@@ -14,6 +14,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { NormalisedName } from '../../common/names.js';
 import { HasUniqueNamesIgnoringCase, IsInTheFuture, IsNotBlank, IsPrice, IsZonedIsoDateTime, MAX_PRICE } from '../../common/validators.js';
 import { MAX_CATEGORIES, MAX_PER_BOOKING, MAX_SEATS } from './create-event.dto.js';
 
@@ -21,7 +22,8 @@ import { MAX_CATEGORIES, MAX_PER_BOOKING, MAX_SEATS } from './create-event.dto.j
 const IfPresent = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
 export class UpdateTicketCategoryDto {
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'VIP', description: 'An existing name (ignoring case) changes that category; a new one adds a category.' })
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'VIP', description: 'An existing name (ignoring case, trimmed, in Unicode NFC) changes that category; a new one adds a category.' })
+  @NormalisedName()
   @IsString()
   @Length(1, 100)
   @IsNotBlank()

@@ -1,15 +1,10 @@
-import {
-  Column,
-  Entity,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  Unique,
-  type Relation,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { centsColumnTransformer } from '../common/money.js';
-import { Event } from './event.entity.js';
 
+/**
+ * A category of seats of an event, with the counters the seat ledger keeps. The events feature
+ * creates categories and names them; only the ledger (src/inventory/) changes their counters.
+ */
 @Entity({ name: 'ticket_categories' })
 @Unique('uq_ticket_categories_event_name', ['eventId', 'nameKey'])
 export class TicketCategory {
@@ -18,10 +13,6 @@ export class TicketCategory {
 
   @Column({ name: 'event_id', type: 'integer' })
   eventId!: number;
-
-  @ManyToOne(() => Event, (event) => event.ticketCategories, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'event_id' })
-  event!: Relation<Event>;
 
   @Column({ type: 'varchar', length: 100 })
   name!: string;

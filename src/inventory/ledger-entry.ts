@@ -1,38 +1,23 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Column, PrimaryGeneratedColumn } from 'typeorm';
 import { centsColumnTransformer } from '../common/money.js';
-import { Event } from '../events/event.entity.js';
-import { TicketCategory } from '../events/ticket-category.entity.js';
 
-export enum BookingStatus {
-  Confirmed = 'confirmed',
-  Cancelled = 'cancelled',
-}
-
-@Entity({ name: 'bookings' })
-@Index('idx_bookings_ticket_category', ['ticketCategoryId'])
-export class Booking {
+/**
+ * What bookings and holds have in common: seats of one category, claimed by a buyer at a price.
+ * Each is a table of its own; this class only declares their shared columns once.
+ */
+export abstract class LedgerEntry {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
 
+  /** 12 characters of Crockford base32: the only way a buyer addresses the entry. */
   @Column({ type: 'varchar', length: 12 })
   reference!: string;
-
-  @Column({ type: 'varchar', length: 16 })
-  status!: BookingStatus;
 
   @Column({ name: 'event_id', type: 'integer' })
   eventId!: number;
 
-  @ManyToOne(() => Event)
-  @JoinColumn({ name: 'event_id' })
-  event!: Relation<Event>;
-
   @Column({ name: 'ticket_category_id', type: 'integer' })
   ticketCategoryId!: number;
-
-  @ManyToOne(() => TicketCategory)
-  @JoinColumn({ name: 'ticket_category_id' })
-  ticketCategory!: Relation<TicketCategory>;
 
   @Column({ type: 'integer' })
   quantity!: number;
@@ -51,7 +36,4 @@ export class Booking {
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
-
-  @Column({ name: 'cancelled_at', type: 'datetime', precision: 3, nullable: true })
-  cancelledAt!: Date | null;
 }

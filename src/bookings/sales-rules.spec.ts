@@ -1,7 +1,7 @@
 import { ErrorCode } from '../common/error-code.js';
 import { EventStatus, type Event } from '../events/event.entity.js';
-import type { TicketCategory } from '../events/ticket-category.entity.js';
-import { allocateInArrivalOrder, assertSeatsAvailable, bookableCategory } from './seat-rules.js';
+import type { TicketCategory } from '../inventory/ticket-category.entity.js';
+import { bookableCategory } from './sales-rules.js';
 
 const now = new Date('2027-01-01T12:00:00Z');
 
@@ -72,40 +72,5 @@ describe('bookableCategory', () => {
     const limited = event(upcoming, [category({ maxPerBooking: 4 })]);
     expect(bookableCategory(limited, 'VIP', 4, now).id).toBe(7);
     expect(() => bookableCategory(limited, 'VIP', 5, now)).toThrow('At most 4 seats of "VIP" can be taken in one booking.');
-  });
-});
-
-describe('assertSeatsAvailable', () => {
-  it('accepts a quantity that fits exactly', () => {
-    expect(codeOf(() => assertSeatsAvailable(category({ seatsSold: 7 }), 3))).toBeUndefined();
-  });
-
-  it('answers SOLD_OUT when no seat is left, whatever the quantity', () => {
-    expect(codeOf(() => assertSeatsAvailable(category({ seatsSold: 10 }), 1))).toBe(ErrorCode.SoldOut);
-    expect(codeOf(() => assertSeatsAvailable(category({ seatsSold: 10 }), 50))).toBe(ErrorCode.SoldOut);
-  });
-
-  it('counts held seats as taken', () => {
-    expect(codeOf(() => assertSeatsAvailable(category({ seatsSold: 6, seatsHeld: 4 }), 1))).toBe(ErrorCode.SoldOut);
-    expect(() => assertSeatsAvailable(category({ seatsSold: 6, seatsHeld: 2 }), 3)).toThrow('Only 2 seats left in "VIP"; 3 requested.');
-  });
-
-  it('answers INSUFFICIENT_SEATS naming how many are left', () => {
-    expect(() => assertSeatsAvailable(category({ seatsSold: 9 }), 2)).toThrow('Only 1 seat left in "VIP"; 2 requested.');
-  });
-});
-
-describe('allocateInArrivalOrder', () => {
-  it('serves requests in arrival order, refusing one that does not fit while later smaller ones still fit', () => {
-    const refusals = allocateInArrivalOrder(category({ seatsSold: 3, seatsHeld: 1 }), [4, 3, 2, 1]);
-
-    expect(refusals.map((refusal) => refusal?.code)).toEqual([undefined, ErrorCode.InsufficientSeats, undefined, ErrorCode.SoldOut]);
-    expect(refusals[1]?.message).toBe('Only 2 seats left in "VIP"; 3 requested.');
-  });
-
-  it('leaves the locked row untouched: counters change only with the UPDATE', () => {
-    const locked = category({ seatsSold: 5 });
-    allocateInArrivalOrder(locked, [2, 2]);
-    expect(locked.seatsSold).toBe(5);
   });
 });

@@ -1,0 +1,30 @@
+import { InsufficientSeatsError, SoldOutError } from '../common/domain-error.js';
+import { seatsLeft, type SeatCounts } from './ticket-category.entity.js';
+
+/** Checked on the locked row: sold out first, then whether enough seats remain. */
+export function assertSeatsAvailable(category: SeatCounts, quantity: number): void {
+  const shortage = seatShortage(category, quantity);
+  if (shortage) throw shortage;
+}
+
+/** Why `quantity` seats do not fit on the locked row, or undefined when they do. */
+export function seatShortage(category: SeatCounts, quantity: number): SoldOutError | InsufficientSeatsError | undefined {
+  const available = seatsLeft(category);
+  if (available <= 0) return new SoldOutError(category.name);
+  if (available < quantity) return new InsufficientSeatsError(category.name, quantity, available);
+  return undefined;
+}
+
+/**
+ * Seats for several requests on one locked row, in arrival order: each gets the answer it would
+ * have got alone at that point, so a request that does not fit is refused while a later, smaller
+ * one may still be served. Returns each request's refusal, or undefined where it fits.
+ */
+export function allocateInArrivalOrder(category: SeatCounts, quantities: number[]): (SoldOutError | InsufficientSeatsError | undefined)[] {
+  const running = { ...category };
+  return quantities.map((quantity) => {
+    const shortage = seatShortage(running, quantity);
+    if (!shortage) running.seatsSold += quantity;
+    return shortage;
+  });
+}

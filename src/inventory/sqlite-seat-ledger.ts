@@ -1,0 +1,25 @@
+import type { TransactionRunner } from '../database/transaction-runner.js';
+import { ManagerTransaction } from './ledger-transaction.js';
+import { TransactionalLedger } from './transactional-ledger.js';
+
+/**
+ * The seat ledger on the embedded SQLite database. SQLite has no row locks, and TypeORM's single
+ * connection cannot interleave transactions: write transactions run one after another
+ * (TransactionRunner), so the whole database is what each operation holds.
+ */
+export class SqliteSeatLedger extends TransactionalLedger {
+  protected readonly locksRows = false;
+
+  constructor(private readonly transactions: TransactionRunner) {
+    super();
+  }
+
+  protected inTransaction<T>(work: (tx: ManagerTransaction) => Promise<T>): Promise<T> {
+    return this.transactions.run(async (manager) => {
+      const tx = new ManagerTransaction(manager, false);
+      const outcome = await work(tx);
+      await tx.settled();
+      return outcome;
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import type { EntityManager } from 'typeorm';
+import type { Booking } from './booking.entity.js';
+import type { Hold } from './hold.entity.js';
+import { closeSales, changeTerms, completed, confirmHold, expireOverdue, holdSeats, releaseHold, returnSeats, sellSeats } from './ledger-operations.js';
+import { ManagerTransaction, type LedgerTransaction } from './ledger-transaction.js';
+import type { CategoryTerms, ConfirmedHold, HoldRequest, SeatLedger, SeatRequest } from './seat-ledger.js';
+
+/**
+ * The port on the ledger's operations (ledger-operations.ts), written once: an adapter says only
+ * how one of its own transactions runs, and whether it locks rows.
+ */
+export abstract class TransactionalLedger implements SeatLedger {
+  protected abstract readonly locksRows: boolean;
+
+  protected abstract inTransaction<T>(work: (tx: LedgerTransaction) => Promise<T>): Promise<T>;
+
+  async book(request: SeatRequest): Promise<Booking> {
+    return completed(await this.inTransaction((tx) => sellSeats(tx, request)));
+  }
+
+  hold(request: HoldRequest): Promise<Hold> {
+    return this.inTransaction((tx) => holdSeats(tx, request));
+  }
+
+  confirmHold(hold: Hold): Promise<ConfirmedHold> {
+    return this.inTransaction((tx) => confirmHold(tx, hold));
+  }
+
+  releaseHold(hold: Hold): Promise<void> {
+    return this.inTransaction((tx) => releaseHold(tx, hold));
+  }
+
+  returnSeats(booking: Booking): Promise<Booking> {
+    return this.inTransaction((tx) => returnSeats(tx, booking));
+  }
+
+  expireOverdue(categoryId: number, now: Date): Promise<number> {
+    return this.inTransaction((tx) => expireOverdue(tx, categoryId, now));
+  }
+
+  changeTerms(manager: EntityManager, changes: CategoryTerms[], now: Date): Promise<void> {
+    return changeTerms(new ManagerTransaction(manager, this.locksRows), manager, changes, now);
+  }
+
+  closeSales(manager: EntityManager, eventId: number, categoryIds: number[], now: Date): Promise<void> {
+    return closeSales(new ManagerTransaction(manager, this.locksRows), eventId, categoryIds, now);
+  }
+}
