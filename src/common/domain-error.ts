@@ -18,10 +18,18 @@ export class DomainError extends Error {
   }
 }
 
+/** A refusal lists at most this many problems, so a body with thousands of them gets a short answer. */
+export const MAX_LISTED_PROBLEMS = 20;
+
 export class ValidationFailedError extends DomainError {
   constructor(messages: string[]) {
-    super(ErrorCode.ValidationFailed, messages);
+    super(ErrorCode.ValidationFailed, listAtMost(MAX_LISTED_PROBLEMS, messages));
   }
+}
+
+function listAtMost(max: number, messages: string[]): string[] {
+  if (messages.length <= max) return messages;
+  return [...messages.slice(0, max), `…and ${messages.length - max} more`];
 }
 
 export class EventNotFoundError extends DomainError {
