@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { DatabaseUnavailableError, DomainError } from '../common/domain-error.js';
@@ -28,7 +28,6 @@ const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
 /** What the client is told when the framework refused the request before our code saw it. */
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.MalformedJson]: 'The request body is not valid JSON.',
-  [ErrorCode.PayloadTooLarge]: 'The request body is larger than the 1 MiB limit.',
   [ErrorCode.UnsupportedMediaType]: 'Send the request body as application/json.',
   [ErrorCode.NotFound]: 'No such route.',
 };
@@ -41,19 +40,24 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { body, headers } = this.toResponse(exception, reply.raw);
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const { body, headers } = this.toResponse(exception, http.getRequest<FastifyRequest>(), reply.raw);
     void reply.status(body.statusCode).headers(headers).send(body);
   }
 
-  private toResponse(exception: unknown, response: ServerResponse): { body: ErrorBody; headers: Record<string, string> } {
+  private toResponse(
+    exception: unknown,
+    request: FastifyRequest,
+    response: ServerResponse,
+  ): { body: ErrorBody; headers: Record<string, string> } {
     const known = isDatabaseUnavailable(exception) ? new DatabaseUnavailableError() : exception;
     if (known instanceof DomainError) {
       return { body: errorBody(known.code, known.details), headers: responseHeadersOf(known) };
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const code = frameworkErrorCode(exception);
-      return { body: errorBody(code, MESSAGES[code] ?? exception.message), headers: {} };
+      return { body: errorBody(code, frameworkMessage(code, request) ?? exception.message), headers: {} };
     }
     const errorId = randomUUID();
     // The request's log line reports it, error_id and stack included (see request-log.hook.ts).
@@ -74,6 +78,11 @@ function frameworkErrorCode(exception: HttpException): ErrorCode {
   if (mapped !== undefined) return mapped;
   if (exception.cause instanceof SyntaxError) return ErrorCode.MalformedJson;
   return errorCodeForStatus(exception.getStatus());
+}
+
+function frameworkMessage(code: ErrorCode, request: FastifyRequest): string | undefined {
+  if (code !== ErrorCode.PayloadTooLarge) return MESSAGES[code];
+  return `The request body is larger than the ${request.routeOptions.bodyLimit / 1024} KiB this endpoint accepts.`;
 }
 
 function errorBody(code: ErrorCode, message: string | string[]): ErrorBody {

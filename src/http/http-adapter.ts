@@ -5,10 +5,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Environment } from '../config/environment.js';
 import { AppLogger } from '../logging/app-logger.js';
+import { applyDeclaredBodyLimits, DEFAULT_BODY_LIMIT_BYTES } from './body-limit.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { setUpOpenApi } from '../openapi/openapi.js';
-
-export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Label for requests that matched no route: one value, so unknown URLs cannot blow up metric cardinality. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -22,14 +21,14 @@ const trustProxy = (_address: string, hop: number): boolean => hop < trustedProx
 
 /**
  * The one place the HTTP platform is configured, so the app and the tests serve alike.
- * Bodies are JSON only: Fastify's own JSON parser stays (1 MiB limit, prototype-poisoning
- * protection); its text parser goes, and Nest's form parser is never added, so any other
+ * Bodies are JSON only: Fastify's own JSON parser stays (prototype-poisoning protection, the limit
+ * each route declares with @BodyLimit()); its text parser goes, and Nest's form parser is never added, so any other
  * content type is answered 415. Nothing uses Nest middleware (logs and metrics are Fastify
  * hooks), so Express-style middleware support (middie) is never registered: it ran on every request.
  */
 export function createHttpAdapter(): FastifyAdapter {
   const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     return503OnClosing: false,
     trustProxy,
@@ -37,6 +36,7 @@ export function createHttpAdapter(): FastifyAdapter {
   });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
+  applyDeclaredBodyLimits(fastify);
   // The request id is echoed, so that a caller can quote it.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
