@@ -22,8 +22,7 @@ export function decodeCursor<T>(cursor: string, read: (position: unknown[]) => T
   } catch {
     decoded = undefined;
   }
-  const canonical = Array.isArray(decoded) && encodeCursor(decoded) === cursor;
-  const position = canonical ? read(decoded) : undefined;
+  const position = Array.isArray(decoded) && encodeCursor(decoded) === cursor ? read(decoded) : undefined;
   if (position === undefined) {
     throw new ValidationFailedError(['cursor is not valid; use the one from the Link header of the previous page']);
   }
