@@ -32,6 +32,13 @@ function listAtMost(max: number, messages: string[]): string[] {
   return [...messages.slice(0, max), `…and ${messages.length - max} more`];
 }
 
+/** A request the HTTP layer cannot read as one: not valid HTTP/1.1, or a URL that is not valid UTF-8. */
+export class MalformedRequestError extends DomainError {
+  constructor(message: string) {
+    super(ErrorCode.MalformedRequest, message);
+  }
+}
+
 export class EventNotFoundError extends DomainError {
   constructor(eventId: number) {
     super(ErrorCode.EventNotFound, `Event ${eventId} does not exist.`);

@@ -5,16 +5,8 @@ import type { ServerResponse } from 'node:http';
 import { DatabaseUnavailableError, DomainError } from '../common/domain-error.js';
 import { ErrorCode } from '../common/error-code.js';
 import { isDatabaseUnavailable } from '../database/database-unavailable.js';
-import { errorCodeForStatus, httpStatusOf, responseHeadersOf, statusText } from './error-responses.js';
+import { errorBody, errorCodeForStatus, responseHeadersOf, type ErrorBody } from './error-responses.js';
 import { recordUnhandledError } from './unhandled-errors.js';
-
-interface ErrorBody {
-  statusCode: number;
-  error: string;
-  code: ErrorCode;
-  message: string | string[];
-  error_id?: string;
-}
 
 /** Fastify's own rejections (body parsing, limits) arrive as HttpExceptions caused by a coded error. */
 const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
@@ -85,7 +77,3 @@ function frameworkMessage(code: ErrorCode, request: FastifyRequest): string | un
   return `The request body is larger than the ${request.routeOptions.bodyLimit / 1024} KiB this endpoint accepts.`;
 }
 
-function errorBody(code: ErrorCode, message: string | string[]): ErrorBody {
-  const statusCode = httpStatusOf(code);
-  return { statusCode, error: statusText(statusCode), code, message };
-}

@@ -3,10 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Server } from 'node:http';
 import type { Environment } from '../config/environment.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { applyDeclaredBodyLimits, DEFAULT_BODY_LIMIT_BYTES } from './body-limit.js';
+import { answerClientError, answerRouterError, refuseMissingHost, trackResponse } from './protocol-errors.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { SECURITY_HEADERS_OPTIONS } from './security-headers.js';
 import { setUpOpenApi } from '../openapi/openapi.js';
 
 /** Label for requests that matched no route: one value, so unknown URLs cannot blow up metric cardinality. */
@@ -25,6 +28,7 @@ const trustProxy = (_address: string, hop: number): boolean => hop < trustedProx
  * each route declares with @BodyLimit()); its text parser goes, and Nest's form parser is never added, so any other
  * content type is answered 415. Nothing uses Nest middleware (logs and metrics are Fastify
  * hooks), so Express-style middleware support (middie) is never registered: it ran on every request.
+ * What Node or the router refuse before any route runs is answered in the error shape too.
  */
 export function createHttpAdapter(): FastifyAdapter {
   const adapter = new FastifyAdapter({
@@ -33,14 +37,19 @@ export function createHttpAdapter(): FastifyAdapter {
     return503OnClosing: false,
     trustProxy,
     skipMiddie: true,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerRouterError,
+    // Timeouts are checked this often; their bounds are set from the configuration (configureApplication).
+    http: { requireHostHeader: false, connectionsCheckingInterval: 1000 },
   });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
   applyDeclaredBodyLimits(fastify);
-  // The request id is echoed, so that a caller can quote it.
   fastify.addHook('onRequest', (request, reply, done) => {
+    // The request id is echoed, so that a caller can quote it.
     void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
+    trackResponse(request, reply);
+    done(refuseMissingHost(request));
   });
   return adapter;
 }
@@ -66,13 +75,24 @@ export function onEveryResponse(adapterHost: HttpAdapterHost, hook: (request: Fa
 
 export const applicationOptions: NestApplicationOptions = { bodyParser: false };
 
+/**
+ * A client sending its request a byte at a time held a connection open indefinitely: Fastify turns
+ * Node's request timeout off. Both run from the request's first byte and are answered 408
+ * REQUEST_TIMEOUT (see answerClientError). Fastify's connectionTimeout stays off: it counts silence
+ * while a handler works too, so it would cut a booking waiting out its lock bound without an answer.
+ */
+function boundRequestTime(server: Server, config: ConfigService<Environment, true>): void {
+  server.headersTimeout = config.get('HTTP_HEADERS_TIMEOUT_SECONDS', { infer: true }) * 1000;
+  server.requestTimeout = config.get('HTTP_REQUEST_TIMEOUT_SECONDS', { infer: true }) * 1000;
+}
+
 /** What the app and the tests both do between creating the application and listening. */
 export function configureApplication(app: NestFastifyApplication): void {
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
   app.useLogger(app.get(AppLogger));
   trustedProxyHops = config.get('TRUSTED_PROXIES', { infer: true });
-  // Helmet's defaults, except that plain-HTTP deployments must still load Swagger UI's assets.
-  app.useSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  boundRequestTime(app.getHttpServer(), config);
+  app.useSecurityHeaders(SECURITY_HEADERS_OPTIONS);
   const origins = config.get('CORS_ORIGINS', { infer: true });
   if (origins.length > 0) {
     app.enableCors({
