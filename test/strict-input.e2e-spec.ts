@@ -107,9 +107,12 @@ describe('text that is not well-formed Unicode', () => {
 
   it('never lets one reach a query or a path: an encoded surrogate is not valid UTF-8 and is refused', async () => {
     const query = await testApp.http().get('/events?cursor=%ED%A0%80');
+    const path = await testApp.http().get('/bookings/%ED%A0%80ABCDEFGHJ');
 
     expect(query.status).toBe(400);
     expect(query.body.code).toBe('VALIDATION_FAILED');
+    expect(path.status).toBe(400);
+    expect(path.body.code).toBe('MALFORMED_REQUEST');
   });
 });
 
