@@ -76,4 +76,3 @@ function frameworkMessage(code: ErrorCode, request: FastifyRequest): string | un
   if (code !== ErrorCode.PayloadTooLarge) return MESSAGES[code];
   return `The request body is larger than the ${request.routeOptions.bodyLimit / 1024} KiB this endpoint accepts.`;
 }
-

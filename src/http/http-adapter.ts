@@ -25,10 +25,11 @@ const trustProxy = (_address: string, hop: number): boolean => hop < trustedProx
 /**
  * The one place the HTTP platform is configured, so the app and the tests serve alike.
  * Bodies are JSON only: Fastify's own JSON parser stays (prototype-poisoning protection, the limit
- * each route declares with @BodyLimit()); its text parser goes, and Nest's form parser is never added, so any other
- * content type is answered 415. Nothing uses Nest middleware (logs and metrics are Fastify
- * hooks), so Express-style middleware support (middie) is never registered: it ran on every request.
- * What Node or the router refuse before any route runs is answered in the error shape too.
+ * each route declares with @BodyLimit()); its text parser goes, and Nest's form parser is never
+ * added, so any other content type is answered 415. Nothing uses Nest middleware (logs and metrics
+ * are Fastify hooks), so Express-style middleware support (middie) is never registered: it ran on
+ * every request. What Node or the router refuse before any route runs is answered in the error
+ * shape too (protocol-errors.ts).
  */
 export function createHttpAdapter(): FastifyAdapter {
   const adapter = new FastifyAdapter({
