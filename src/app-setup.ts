@@ -2,7 +2,8 @@ import type { NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Environment } from './config/environment.js';
-import { trustProxyHops } from './http/http-adapter.js';
+import { boundRequestTime, trustProxyHops } from './http/http-adapter.js';
+import { SECURITY_HEADERS_OPTIONS } from './http/security-headers.js';
 import { AppLogger } from './logging/app-logger.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 
@@ -13,8 +14,11 @@ export function configureApplication(app: NestFastifyApplication): void {
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
   app.useLogger(app.get(AppLogger));
   trustProxyHops(config.get('TRUSTED_PROXIES', { infer: true }));
-  // Helmet's defaults, except that plain-HTTP deployments must still load Swagger UI's assets.
-  app.useSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  boundRequestTime(app.getHttpServer(), {
+    headersMs: config.get('HTTP_HEADERS_TIMEOUT_SECONDS', { infer: true }) * 1000,
+    requestMs: config.get('HTTP_REQUEST_TIMEOUT_SECONDS', { infer: true }) * 1000,
+  });
+  app.useSecurityHeaders(SECURITY_HEADERS_OPTIONS);
   const origins = config.get('CORS_ORIGINS', { infer: true });
   if (origins.length > 0) {
     app.enableCors({

@@ -36,6 +36,32 @@ describe('Idempotency-Key', () => {
     expect(await lifecycleCounters(testApp.dataSource, event.id, 'Door')).toMatchObject({ seatsSold: 2, confirmedBookedQuantity: 2 });
   });
 
+  it('tells keys apart that differ only in case, on both databases', async () => {
+    const event = await doorEvent();
+    const key = `CaseKey-${randomUUID()}`;
+
+    const upper = await book(event.id, key, 1);
+    const lower = await book(event.id, key.toLowerCase(), 2);
+    const replay = await book(event.id, key, 1);
+
+    expect([upper.status, lower.status, replay.status]).toEqual([201, 201, 201]);
+    expect(lower.headers['idempotent-replayed']).toBeUndefined();
+    expect(lower.body.reference).not.toBe(upper.body.reference);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.reference).toBe(upper.body.reference);
+    expect(await lifecycleCounters(testApp.dataSource, event.id, 'Door')).toMatchObject({ seatsSold: 3, confirmedBookedQuantity: 3 });
+  });
+
+  it('keeps a trailing space out of a key: HTTP strips it, so no two keys can differ only by one', async () => {
+    const event = await doorEvent();
+    const key = randomUUID();
+
+    await book(event.id, key, 1);
+    const spaced = await book(event.id, `${key} `, 1);
+
+    expect(spaced.headers['idempotent-replayed']).toBe('true');
+  });
+
   it('treats bodies that differ only in key order as the same request', async () => {
     const event = await doorEvent();
     const key = randomUUID();

@@ -59,6 +59,22 @@ describe('request ids and request logs', () => {
     );
   });
 
+  it("logs a failed statement with placeholders and the driver's codes, never its values, on either database", async () => {
+    const email = 'ada.private@example.com';
+    const insert = 'INSERT INTO organizers (name, created_at) VALUES (?, ?)';
+    jest.spyOn(testApp.app.get(EventsService), 'findOne').mockImplementationOnce(() => testApp.dataSource.query(insert, [email, null]));
+
+    const response = await testApp.http().get('/events/1');
+
+    expect(response.status).toBe(500);
+    const line = requestLines().find((each) => each.error_id === response.body.error_id);
+    expect(line?.err).toEqual(
+      expect.objectContaining({ type: 'QueryFailedError', statement: insert, code: expect.stringMatching(/^(ER_BAD_NULL_ERROR|SQLITE_CONSTRAINT_NOTNULL)$/), stack: expect.any(String) }),
+    );
+    expect(JSON.stringify(line)).not.toContain('ada.private');
+    expect(JSON.stringify(logLines)).not.toContain('ada.private');
+  });
+
   it('does not log health probes or metric scrapes', async () => {
     const before = requestLines().length;
     await testApp.http().get('/health/live').expect(200);

@@ -2,13 +2,14 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import type { FastifyReply } from 'fastify';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorCode } from '../common/error-code.js';
+import { BodyLimit } from '../http/body-limit.js';
 import { nextPageLink } from '../http/next-page-link.js';
 import { ParseIdPipe } from '../http/parse-id.pipe.js';
 import { PublicWrite } from '../rate-limit/rate-limit.module.js';
 import { ApiErrors, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS } from '../openapi/api-decorators.js';
 import { BookingResponse, mapBooking } from './booking.mapper.js';
 import { BookingsService } from './bookings.service.js';
-import { CreateBookingDto, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
+import { CreateBookingDto, SEAT_REQUEST_BODY_LIMIT, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
 import { ListBookingsQuery } from './dto/list-bookings.query.js';
 import { CurrentOrganizer, OrganizerOnly } from '../organizers/organizer.guard.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
@@ -19,6 +20,7 @@ export class BookingsController {
   constructor(private readonly bookings: BookingsService) {}
 
   @Post('events/:id/book')
+  @BodyLimit(SEAT_REQUEST_BODY_LIMIT)
   @PublicWrite()
   @Idempotent()
   @ApiOperation({ summary: 'Book seats in one ticket category of an event (hold and confirm in one step)' })

@@ -2,11 +2,12 @@ import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/co
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ErrorCode } from '../common/error-code.js';
+import { BodyLimit } from '../http/body-limit.js';
 import { ParseIdPipe } from '../http/parse-id.pipe.js';
 import { PublicWrite } from '../rate-limit/rate-limit.module.js';
 import { ApiErrors, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS } from '../openapi/api-decorators.js';
 import { BookingResponse, mapBooking } from './booking.mapper.js';
-import { CreateBookingDto, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
+import { CreateBookingDto, SEAT_REQUEST_BODY_LIMIT, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
 import { HoldResponse, mapHold } from './hold.mapper.js';
 import { HoldsService } from './holds.service.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
@@ -17,6 +18,7 @@ export class HoldsController {
   constructor(private readonly holds: HoldsService) {}
 
   @Post('events/:id/holds')
+  @BodyLimit(SEAT_REQUEST_BODY_LIMIT)
   @PublicWrite()
   @Idempotent()
   @ApiOperation({ summary: 'Hold seats for HOLD_TTL_SECONDS while the buyer pays; same checks as a booking' })

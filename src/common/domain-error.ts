@@ -18,9 +18,24 @@ export class DomainError extends Error {
   }
 }
 
+/** A refusal lists at most this many problems, so a body with thousands of them gets a short answer. */
+export const MAX_LISTED_PROBLEMS = 20;
+
 export class ValidationFailedError extends DomainError {
   constructor(messages: string[]) {
-    super(ErrorCode.ValidationFailed, messages);
+    super(ErrorCode.ValidationFailed, listAtMost(MAX_LISTED_PROBLEMS, messages));
+  }
+}
+
+function listAtMost(max: number, messages: string[]): string[] {
+  if (messages.length <= max) return messages;
+  return [...messages.slice(0, max), `…and ${messages.length - max} more`];
+}
+
+/** A request the HTTP layer cannot read as one: not valid HTTP/1.1, or a URL that is not valid UTF-8. */
+export class MalformedRequestError extends DomainError {
+  constructor(message: string) {
+    super(ErrorCode.MalformedRequest, message);
   }
 }
 

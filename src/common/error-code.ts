@@ -2,6 +2,10 @@
 export enum ErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
   MalformedJson = 'MALFORMED_JSON',
+  MalformedRequest = 'MALFORMED_REQUEST',
+  RequestTimeout = 'REQUEST_TIMEOUT',
+  UriTooLong = 'URI_TOO_LONG',
+  HeadersTooLarge = 'HEADERS_TOO_LARGE',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   Unauthorized = 'UNAUTHORIZED',

@@ -1,4 +1,5 @@
 import { ValidationFailedError } from './domain-error.js';
+import { isWithinDateHorizon } from './validators.js';
 
 /**
  * A page cursor is the position after a page's last row (its sort key) as base64url JSON: opaque
@@ -10,7 +11,9 @@ export function encodeCursor(position: unknown[]): string {
 
 /**
  * The position a cursor holds, as `read` accepts it (undefined for a position of the wrong shape).
- * A tampered or foreign cursor answers 400; the error is built only then, since it captures a stack.
+ * Only a cursor exactly as encodeCursor writes it is read: base64url decoding skips stray
+ * characters, and JSON has many spellings of one position. A tampered or foreign cursor answers
+ * 400; the error is built only then, since it captures a stack.
  */
 export function decodeCursor<T>(cursor: string, read: (position: unknown[]) => T | undefined): T {
   let decoded: unknown;
@@ -19,7 +22,7 @@ export function decodeCursor<T>(cursor: string, read: (position: unknown[]) => T
   } catch {
     decoded = undefined;
   }
-  const position = Array.isArray(decoded) ? read(decoded) : undefined;
+  const position = Array.isArray(decoded) && encodeCursor(decoded) === cursor ? read(decoded) : undefined;
   if (position === undefined) {
     throw new ValidationFailedError(['cursor is not valid; use the one from the Link header of the previous page']);
   }
@@ -29,4 +32,14 @@ export function decodeCursor<T>(cursor: string, read: (position: unknown[]) => T
 /** A row id as cursors carry it. */
 export function isRowId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
+}
+
+/**
+ * A date as cursors carry it: exactly as the server writes one (toISOString, UTC, milliseconds) and
+ * within the horizon of the dates it accepts, as strictly as the date parameter it stands for.
+ */
+export function isCursorDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value)) return false;
+  const date = new Date(value);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === value && isWithinDateHorizon(date);
 }

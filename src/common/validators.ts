@@ -18,6 +18,18 @@ function rule(name: string, check: Check, message: (args: ValidationArguments) =
 const ZONED_ISO_DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
+/**
+ * The horizon of every date the API takes, once its offset is applied: the range of MySQL's
+ * DATETIME. Past the last second of 9999, MySQL refuses the value and SQLite stores one that no
+ * longer sorts or reads back as a date.
+ */
+export const EARLIEST_DATE = new Date('1000-01-01T00:00:00Z');
+export const LATEST_DATE = new Date('9999-12-31T23:59:59Z');
+
+export function isWithinDateHorizon(date: Date): boolean {
+  return date.getTime() >= EARLIEST_DATE.getTime() && date.getTime() <= LATEST_DATE.getTime();
+}
+
 export function parseZonedIsoDate(value: unknown): Date | undefined {
   if (typeof value !== 'string') return undefined;
   const match = ZONED_ISO_DATE_TIME.exec(value);
@@ -32,14 +44,15 @@ export function parseZonedIsoDate(value: unknown): Date | undefined {
     Number(hour) <= 23 && Number(minute) <= 59 && Number(second) <= 59 && Number(zoneHour) <= 23 && Number(zoneMinute) <= 59;
   if (!isRealDay || !inRange) return undefined;
   const parsed = new Date(value);
-  return Number.isNaN(parsed.getTime()) ? undefined : parsed;
+  return Number.isNaN(parsed.getTime()) || !isWithinDateHorizon(parsed) ? undefined : parsed;
 }
 
 export const IsZonedIsoDateTime = rule(
   'isZonedIsoDateTime',
   (value) => parseZonedIsoDate(value) !== undefined,
   ({ property }) =>
-    `${property} must be an ISO 8601 date-time with a time zone, e.g. 2027-06-15T18:00:00Z or 2027-06-15T20:00:00+02:00`,
+    `${property} must be an ISO 8601 date-time with a time zone, e.g. 2027-06-15T18:00:00Z or 2027-06-15T20:00:00+02:00, ` +
+    `no later than ${LATEST_DATE.toISOString().replace('.000Z', 'Z')} once its offset is applied`,
 );
 
 export const IsInTheFuture = rule(

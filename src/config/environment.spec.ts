@@ -13,6 +13,15 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({})).toMatchObject({ LOG_LEVEL: 'info', LOG_FORMAT: 'json', SHUTDOWN_GRACE_SECONDS: 10 });
   });
 
+  it('gives a request 10 s for its headers and 30 s in all by default, and refuses a headers bound above the whole', () => {
+    expect(validateEnvironment({})).toMatchObject({ HTTP_HEADERS_TIMEOUT_SECONDS: 10, HTTP_REQUEST_TIMEOUT_SECONDS: 30 });
+    expect(validateEnvironment({ HTTP_HEADERS_TIMEOUT_SECONDS: '2', HTTP_REQUEST_TIMEOUT_SECONDS: '2' })).toMatchObject({ HTTP_HEADERS_TIMEOUT_SECONDS: 2, HTTP_REQUEST_TIMEOUT_SECONDS: 2 });
+    expect(() => validateEnvironment({ HTTP_HEADERS_TIMEOUT_SECONDS: '31' })).toThrow(
+      new ConfigurationError('HTTP_HEADERS_TIMEOUT_SECONDS', 'must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (31 > 30)'),
+    );
+    expect(() => validateEnvironment({ HTTP_REQUEST_TIMEOUT_SECONDS: '0' })).toThrow(ConfigurationError);
+  });
+
   it('reads the log level and format regardless of case', () => {
     expect(validateEnvironment({ LOG_LEVEL: 'DEBUG', LOG_FORMAT: 'Pretty', SHUTDOWN_GRACE_SECONDS: '0' })).toMatchObject({
       LOG_LEVEL: 'debug',

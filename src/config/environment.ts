@@ -20,6 +20,8 @@ export interface Environment {
   LOG_LEVEL: LogLevel;
   LOG_FORMAT: LogFormat;
   SHUTDOWN_GRACE_SECONDS: number;
+  HTTP_HEADERS_TIMEOUT_SECONDS: number;
+  HTTP_REQUEST_TIMEOUT_SECONDS: number;
   ORGANIZER_API_KEY: string | undefined;
   RATE_LIMIT_PER_MINUTE: number;
   TRUSTED_PROXIES: number;
@@ -193,6 +195,16 @@ export function parseDatabaseUrl(raw: string | undefined): DatabaseUrl {
   };
 }
 
+/** A request's headers must arrive within its whole bound, or that bound would never apply first. */
+function readRequestTimeouts(env: RawEnvironment): Pick<Environment, 'HTTP_HEADERS_TIMEOUT_SECONDS' | 'HTTP_REQUEST_TIMEOUT_SECONDS'> {
+  const headers = readInteger(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1, 3600);
+  const request = readInteger(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1, 3600);
+  if (headers > request) {
+    throw new ConfigurationError('HTTP_HEADERS_TIMEOUT_SECONDS', `must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${headers} > ${request})`);
+  }
+  return { HTTP_HEADERS_TIMEOUT_SECONDS: headers, HTTP_REQUEST_TIMEOUT_SECONDS: request };
+}
+
 /** Validates the process environment once at boot; used as ConfigModule's `validate`. */
 export function validateEnvironment(env: RawEnvironment): Environment {
   return {
@@ -207,6 +219,7 @@ export function validateEnvironment(env: RawEnvironment): Environment {
     LOG_LEVEL: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     LOG_FORMAT: readChoice(env, 'LOG_FORMAT', LOG_FORMATS, 'json'),
     SHUTDOWN_GRACE_SECONDS: readInteger(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 3600),
+    ...readRequestTimeouts(env),
     ORGANIZER_API_KEY: readApiKey(env, 'ORGANIZER_API_KEY'),
     RATE_LIMIT_PER_MINUTE: readInteger(env, 'RATE_LIMIT_PER_MINUTE', 60, 0, 1_000_000),
     TRUSTED_PROXIES: readInteger(env, 'TRUSTED_PROXIES', 0, 0, 10),

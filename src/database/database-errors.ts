@@ -7,8 +7,9 @@ export function driverErrorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** A unique or primary key already holds the value, on either database. */
+const DUPLICATE_KEY_CODES = new Set(['ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+
+/** A unique or primary key already holds the value, on either database (not any other constraint). */
 export function isDuplicateKeyError(error: unknown): boolean {
-  const code = driverErrorCode(error);
-  return code === 'ER_DUP_ENTRY' || (code?.startsWith('SQLITE_CONSTRAINT') ?? false);
+  return DUPLICATE_KEY_CODES.has(driverErrorCode(error) ?? '');
 }

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, isRowId } from '../common/page-cursor.js';
+import { decodeCursor, encodeCursor, isCursorDate, isRowId } from '../common/page-cursor.js';
 
 /** Position after the last event of a page: events are ordered by (date, id). */
 export interface EventCursor {
@@ -14,7 +14,6 @@ export function decodeEventCursor(cursor: string): EventCursor {
   return decodeCursor(cursor, (position) => {
     if (position.length !== 2) return undefined;
     const [isoDate, id] = position;
-    const date = typeof isoDate === 'string' ? new Date(isoDate) : undefined;
-    return date && !Number.isNaN(date.getTime()) && isRowId(id) ? { date, id } : undefined;
+    return isCursorDate(isoDate) && isRowId(id) ? { date: new Date(isoDate), id } : undefined;
   });
 }

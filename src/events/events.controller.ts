@@ -2,11 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from 
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ErrorCode } from '../common/error-code.js';
+import { BodyLimit } from '../http/body-limit.js';
 import { nextPageLink } from '../http/next-page-link.js';
 import { ParseIdPipe } from '../http/parse-id.pipe.js';
 import { ApiErrors, ApiIdParam, IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../openapi/api-decorators.js';
 import { CurrentOrganizer, OrganizerOnly } from '../organizers/organizer.guard.js';
-import { CreateEventDto } from './dto/create-event.dto.js';
+import { CreateEventDto, EVENT_BODY_LIMIT } from './dto/create-event.dto.js';
 import { ListEventsQuery } from './dto/list-events.query.js';
 import { UpdateEventDto } from './dto/update-event.dto.js';
 import { EventResponse, mapEvent } from './event.mapper.js';
@@ -19,6 +20,7 @@ export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Post()
+  @BodyLimit(EVENT_BODY_LIMIT)
   @OrganizerOnly()
   @Idempotent()
   @ApiOperation({ summary: 'Publish an event with its ticket categories (organisers)' })
@@ -52,6 +54,7 @@ export class EventsController {
   }
 
   @Patch(':id')
+  @BodyLimit(EVENT_BODY_LIMIT)
   @OrganizerOnly()
   @ApiOperation({ summary: 'Change an event you own: its fields, its categories, or add categories' })
   @ApiIdParam('The event id.')

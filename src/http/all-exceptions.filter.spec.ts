@@ -11,7 +11,7 @@ function answer(exception: unknown): { status: number; headers: Record<string, s
     headers: jest.fn((headers: Record<string, string>) => ((sent.headers = headers), reply)),
     send: jest.fn((body: Record<string, unknown>) => ((sent.body = body), reply)),
   };
-  const host = { switchToHttp: () => ({ getResponse: () => reply }) } as unknown as ArgumentsHost;
+  const host = { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({}) }) } as unknown as ArgumentsHost;
   new AllExceptionsFilter().catch(exception, host);
   return sent;
 }

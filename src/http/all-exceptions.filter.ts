@@ -1,21 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { AlreadyExistsError, DatabaseUnavailableError, DomainError } from '../common/domain-error.js';
 import { ErrorCode } from '../common/error-code.js';
 import { isDuplicateKeyError } from '../database/database-errors.js';
 import { isDatabaseUnavailable } from '../database/database-unavailable.js';
-import { errorCodeForStatus, httpStatusOf, responseHeadersOf, statusText } from './error-responses.js';
+import { errorBody, errorCodeForStatus, responseHeadersOf, type ErrorBody } from './error-responses.js';
 import { recordUnhandledError } from './unhandled-errors.js';
-
-interface ErrorBody {
-  statusCode: number;
-  error: string;
-  code: ErrorCode;
-  message: string | string[];
-  error_id?: string;
-}
 
 /** Fastify's own rejections (body parsing, limits) arrive as HttpExceptions caused by a coded error. */
 const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
@@ -29,7 +21,6 @@ const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
 /** What the client is told when the framework refused the request before our code saw it. */
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.MalformedJson]: 'The request body is not valid JSON.',
-  [ErrorCode.PayloadTooLarge]: 'The request body is larger than the 1 MiB limit.',
   [ErrorCode.UnsupportedMediaType]: 'Send the request body as application/json.',
   [ErrorCode.NotFound]: 'No such route.',
 };
@@ -42,19 +33,24 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { body, headers } = this.toResponse(exception, reply.raw);
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const { body, headers } = this.toResponse(exception, http.getRequest<FastifyRequest>(), reply.raw);
     void reply.status(body.statusCode).headers(headers).send(body);
   }
 
-  private toResponse(exception: unknown, response: ServerResponse): { body: ErrorBody; headers: Record<string, string> } {
+  private toResponse(
+    exception: unknown,
+    request: FastifyRequest,
+    response: ServerResponse,
+  ): { body: ErrorBody; headers: Record<string, string> } {
     const known = domainErrorOf(exception);
     if (known instanceof DomainError) {
       return { body: errorBody(known.code, known.details), headers: responseHeadersOf(known) };
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const code = frameworkErrorCode(exception);
-      return { body: errorBody(code, MESSAGES[code] ?? exception.message), headers: {} };
+      return { body: errorBody(code, frameworkMessage(code, request) ?? exception.message), headers: {} };
     }
     const errorId = randomUUID();
     // The request's log line reports it, error_id and stack included (see request-log.hook.ts).
@@ -84,7 +80,7 @@ function frameworkErrorCode(exception: HttpException): ErrorCode {
   return errorCodeForStatus(exception.getStatus());
 }
 
-function errorBody(code: ErrorCode, message: string | string[]): ErrorBody {
-  const statusCode = httpStatusOf(code);
-  return { statusCode, error: statusText(statusCode), code, message };
+function frameworkMessage(code: ErrorCode, request: FastifyRequest): string | undefined {
+  if (code !== ErrorCode.PayloadTooLarge) return MESSAGES[code];
+  return `The request body is larger than the ${request.routeOptions.bodyLimit / 1024} KiB this endpoint accepts.`;
 }

@@ -11,6 +11,7 @@ export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case ErrorCode.ValidationFailed:
     case ErrorCode.MalformedJson:
+    case ErrorCode.MalformedRequest:
       return 400;
     case ErrorCode.Unauthorized:
       return 401;
@@ -28,10 +29,14 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.HoldAlreadyConfirmed:
     case ErrorCode.IdempotencyKeyInUse:
       return 409;
+    case ErrorCode.RequestTimeout:
+      return 408;
     case ErrorCode.HoldExpired:
       return 410;
     case ErrorCode.PayloadTooLarge:
       return 413;
+    case ErrorCode.UriTooLong:
+      return 414;
     case ErrorCode.UnsupportedMediaType:
       return 415;
     case ErrorCode.TicketCategoryNotFound:
@@ -40,6 +45,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 422;
     case ErrorCode.RateLimited:
       return 429;
+    case ErrorCode.HeadersTooLarge:
+      return 431;
     case ErrorCode.InternalError:
       return 500;
     case ErrorCode.BusyTryAgain:
@@ -78,10 +85,16 @@ export function errorCodeForStatus(status: number): ErrorCode {
   switch (status) {
     case 404:
       return ErrorCode.NotFound;
+    case 408:
+      return ErrorCode.RequestTimeout;
     case 413:
       return ErrorCode.PayloadTooLarge;
+    case 414:
+      return ErrorCode.UriTooLong;
     case 415:
       return ErrorCode.UnsupportedMediaType;
+    case 431:
+      return ErrorCode.HeadersTooLarge;
     default:
       return status >= 500 ? ErrorCode.InternalError : ErrorCode.ValidationFailed;
   }
@@ -89,4 +102,18 @@ export function errorCodeForStatus(status: number): ErrorCode {
 
 export function statusText(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
+}
+
+/** The one error shape every answer of ours has. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  code: ErrorCode;
+  message: string | string[];
+  error_id?: string;
+}
+
+export function errorBody(code: ErrorCode, message: string | string[]): ErrorBody {
+  const statusCode = httpStatusOf(code);
+  return { statusCode, error: statusText(statusCode), code, message };
 }

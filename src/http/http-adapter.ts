@@ -1,9 +1,10 @@
 import type { HttpAdapterHost } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Server } from 'node:http';
+import { applyDeclaredBodyLimits, DEFAULT_BODY_LIMIT_BYTES } from './body-limit.js';
+import { answerClientError, answerRouterError, refuseMissingHost, trackResponse } from './protocol-errors.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
-
-export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Label for requests that matched no route: one value, so unknown URLs cannot blow up metric cardinality. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -22,25 +23,33 @@ export function trustProxyHops(hops: number): void {
 
 /**
  * The one place the HTTP platform is configured, so the app and the tests serve alike.
- * Bodies are JSON only: Fastify's own JSON parser stays (1 MiB limit, prototype-poisoning
- * protection); its text parser goes, and Nest's form parser is never added, so any other
- * content type is answered 415. Nothing uses Nest middleware (logs and metrics are Fastify
- * hooks), so Express-style middleware support (middie) is never registered: it ran on every request.
+ * Bodies are JSON only: Fastify's own JSON parser stays (prototype-poisoning protection, the limit
+ * each route declares with @BodyLimit()); its text parser goes, and Nest's form parser is never
+ * added, so any other content type is answered 415. Nothing uses Nest middleware (logs and metrics
+ * are Fastify hooks), so Express-style middleware support (middie) is never registered: it ran on
+ * every request. What Node or the router refuse before any route runs is answered in the error
+ * shape too (protocol-errors.ts).
  */
 export function createHttpAdapter(): FastifyAdapter {
   const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     return503OnClosing: false,
     trustProxy,
     skipMiddie: true,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerRouterError,
+    // Timeouts are checked this often; their bounds are set from the configuration (configureApplication).
+    http: { requireHostHeader: false, connectionsCheckingInterval: 1000 },
   });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
-  // The request id is echoed, so that a caller can quote it.
+  applyDeclaredBodyLimits(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
+    // The request id is echoed, so that a caller can quote it.
     void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
+    trackResponse(request, reply);
+    done(refuseMissingHost(request));
   });
   return adapter;
 }
@@ -62,4 +71,15 @@ export function onEveryResponse(adapterHost: HttpAdapterHost, hook: (request: Fa
     hook(request, reply);
     done();
   });
+}
+
+/**
+ * A client sending its request a byte at a time held a connection open indefinitely: Fastify turns
+ * Node's request timeout off. Both run from the request's first byte and are answered 408
+ * REQUEST_TIMEOUT (see answerClientError). Fastify's connectionTimeout stays off: it counts silence
+ * while a handler works too, so it would cut a booking waiting out its lock bound without an answer.
+ */
+export function boundRequestTime(server: Server, { headersMs, requestMs }: { headersMs: number; requestMs: number }): void {
+  server.headersTimeout = headersMs;
+  server.requestTimeout = requestMs;
 }

@@ -1,10 +1,11 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
-import { assertBodyDepth } from '../common/body-depth.js';
+import { assertBodyShape } from '../common/body-shape.js';
 import { ValidationFailedError } from '../common/domain-error.js';
 
 /**
  * Strict by contract: unknown fields are rejected, and no implicit conversion happens,
- * so a number sent as a string fails instead of being coerced.
+ * so a number sent as a string fails instead of being coerced. The shape of a body or query is
+ * checked first, so that validation only ever sees input of bounded size.
  */
 @Injectable()
 export class StrictValidationPipe extends ValidationPipe {
@@ -24,7 +25,8 @@ export class StrictValidationPipe extends ValidationPipe {
     if (expectsObject && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw new ValidationFailedError(['The request body must be a JSON object.']);
     }
-    if (metadata.type === 'body') assertBodyDepth(value);
+    if (metadata.type === 'body') assertBodyShape(value);
+    if (metadata.type === 'query') assertBodyShape(value, 'the query string');
     return super.transform(value, metadata);
   }
 

@@ -7,6 +7,7 @@ export enum IdempotencyKeyState {
 
 @Entity({ name: 'idempotency_keys' })
 export class IdempotencyKey {
+  /** Compared byte for byte: a binary collation on MySQL (migration IdempotencyKeysByteExact). */
   @PrimaryColumn({ type: 'varchar', length: 255 })
   key!: string;
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { assertBodyDepth } from '../common/body-depth.js';
+import { assertBodyShape } from '../common/body-shape.js';
 import { ValidationFailedError } from '../common/domain-error.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -15,7 +15,7 @@ export function parseIdempotencyKey(header: string | string[]): string {
 /** The request a key stands for; bodies that differ only in key order are the same request. */
 export function requestFingerprint(method: string, url: string, body: unknown, authorization = ''): string {
   // This runs before the validation pipe, so it guards its own recursion.
-  assertBodyDepth(body);
+  assertBodyShape(body);
   return createHash('sha256').update(`${method} ${url}
 ${authorization}
 ${canonicalJson(body)}`).digest('hex');

@@ -1,8 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 
 export const DOCS_PATH = 'docs';
 export const OPENAPI_JSON_PATH = '/openapi.json';
+
+/**
+ * The files of swagger-ui-dist that the page SwaggerModule serves at /docs loads (its HTML and
+ * swagger-ui-init.js are routes of their own). The package holds more: its package.json and
+ * README (which name its version), index.js, source maps of 1.9 MB; none of those is served.
+ */
+const SWAGGER_UI_ASSETS = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png']);
 
 /**
  * Generates the OpenAPI 3 document from the controllers and DTOs at start-up, serves it at
@@ -17,5 +25,24 @@ export function setUpOpenApi(app: INestApplication): void {
     .addBearerAuth()
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  serveOnlySwaggerUiAssets(app.getHttpAdapter().getInstance() as FastifyInstance);
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: OPENAPI_JSON_PATH, raw: ['json'] });
+}
+
+/**
+ * SwaggerModule serves the whole package directory under /docs/* (with @fastify/static, which
+ * takes no list of files from it): the route gets a first hook that sends anything else to the
+ * not-found handler, as if it did not exist.
+ */
+function serveOnlySwaggerUiAssets(fastify: FastifyInstance): void {
+  fastify.addHook('onRoute', (route: RouteOptions) => {
+    if (route.url !== `/${DOCS_PATH}/*`) return;
+    route.onRequest = [onlySwaggerUiAssets, ...[route.onRequest ?? []].flat()];
+  });
+}
+
+function onlySwaggerUiAssets(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  const file = (request.params as Record<string, string | undefined>)['*'];
+  if (file !== undefined && SWAGGER_UI_ASSETS.has(file)) done();
+  else reply.callNotFound();
 }

@@ -21,6 +21,12 @@ export const SEAT_REQUEST_ERRORS = [
   ...IDEMPOTENCY_ERRORS,
 ];
 
+/**
+ * The largest seat request a client honestly sends: its longest fields in four-byte characters (a
+ * 100-character category, a 200-character name) and a 254-character e-mail come to about 1.5 KB.
+ */
+export const SEAT_REQUEST_BODY_LIMIT = 8 * 1024;
+
 export class CreateBookingDto {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'General', description: 'The category name, matched ignoring case, surrounding spaces and Unicode normalisation.' })
   @NormalisedName()

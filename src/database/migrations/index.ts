@@ -2,7 +2,15 @@ import { CreateEventsAndBookings1764403200000 } from './1764403200000-create-eve
 import { BookingLifecycle1764489600000 } from './1764489600000-booking-lifecycle.js';
 import { Organizers1764576000000 } from './1764576000000-organizers.js';
 import { ListEventsByDateIndex1764662400000 } from './1764662400000-list-events-by-date-index.js';
+import { IdempotencyKeysByteExact1764835200000 } from './1764835200000-idempotency-keys-byte-exact.js';
 import { NormaliseCategoryNames1764921600000 } from './1764921600000-normalise-category-names.js';
 
 /** Listed explicitly (not globbed) so the same list works from src/ under tests and from dist/. */
-export const migrations = [CreateEventsAndBookings1764403200000, BookingLifecycle1764489600000, Organizers1764576000000, ListEventsByDateIndex1764662400000, NormaliseCategoryNames1764921600000];
+export const migrations = [
+  CreateEventsAndBookings1764403200000,
+  BookingLifecycle1764489600000,
+  Organizers1764576000000,
+  ListEventsByDateIndex1764662400000,
+  IdempotencyKeysByteExact1764835200000,
+  NormaliseCategoryNames1764921600000,
+];

@@ -28,6 +28,12 @@ export const MAX_SEATS = 1_000_000;
 export const MAX_PER_BOOKING = 1_000;
 export const MAX_CATEGORIES = 50;
 
+/**
+ * The largest event a client honestly sends (for creation or a PATCH): 10,000 characters of details
+ * and 50 categories with 100-character names, all in four-byte characters, come to about 67 KB.
+ */
+export const EVENT_BODY_LIMIT = 128 * 1024;
+
 /** A date a year ahead at 18:00 UTC, so that the example body in Swagger UI can be sent as it is. */
 function exampleFutureDate(): string {
   const date = new Date();
