@@ -39,10 +39,13 @@ interface Expectation {
   body?: unknown;
 }
 
-export class InjectedRequest implements PromiseLike<Response> {
+/** A request built up as supertest's is, sent once when first awaited. */
+export class InjectedRequest implements Promise<Response> {
+  readonly [Symbol.toStringTag] = 'InjectedRequest';
   private readonly headers: Record<string, string> = {};
   private payload: string | undefined;
   private readonly expectations: Expectation[] = [];
+  private answer: Promise<Response> | undefined;
 
   constructor(
     private readonly app: NestFastifyApplication,
@@ -50,8 +53,9 @@ export class InjectedRequest implements PromiseLike<Response> {
     private readonly url: string,
   ) {}
 
+  /** The value arrives as over the wire, where the parser drops the whitespace around it. */
   set(name: string, value: string): this {
-    this.headers[name.toLowerCase()] = value;
+    this.headers[name.toLowerCase()] = value.replace(/^[ \t]+|[ \t]+$/g, '');
     return this;
   }
 
@@ -70,7 +74,16 @@ export class InjectedRequest implements PromiseLike<Response> {
   }
 
   then<T = Response, E = never>(onAnswer?: ((response: Response) => T | PromiseLike<T>) | null, onError?: ((reason: unknown) => E | PromiseLike<E>) | null): Promise<T | E> {
-    return this.run().then(onAnswer, onError);
+    this.answer ??= this.run();
+    return this.answer.then(onAnswer, onError);
+  }
+
+  catch<E = never>(onError?: ((reason: unknown) => E | PromiseLike<E>) | null): Promise<Response | E> {
+    return this.then(undefined, onError);
+  }
+
+  finally(onSettled?: (() => void) | null): Promise<Response> {
+    return this.then().finally(onSettled);
   }
 
   private async run(): Promise<Response> {
