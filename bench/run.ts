@@ -4,10 +4,13 @@
  * target back to back with autocannon over loopback, prints a table and writes it into
  * BENCHMARKS.md. `--smoke` runs every scenario for 2 s and writes nothing.
  * BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306), BENCH_DURATION (seconds, default 20).
+ * BENCH_TRACING=on adds, on MariaDB, an app with tracing on (OTLP/HTTP to a receiver in this
+ * process), measured next to the untraced one in every scenario: the notes give the ratio.
  */
 import autocannon, { type Options, type Result } from 'autocannon';
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
@@ -25,6 +28,11 @@ const SELL_OUT_SEATS = smoke ? 1_000 : 10_000;
 const HUGE = 1_000_000_000;
 const DAY = 86_400_000;
 const WORKERS_NOTE = '64 mysql2 workers, no HTTP';
+const TRACING = process.env.BENCH_TRACING === 'on';
+const UNTRACED = 'app (coalescing on)';
+const TRACED = 'app (coalescing on, tracing)';
+/** Where the traced app exports to, when BENCH_TRACING=on. */
+let otlpSink: OtlpSink | undefined;
 const BOOK_BODY = JSON.stringify({ ticket_category: 'General', quantity: 1, customer_name: 'Bench Buyer', customer_email: 'buyer@example.com' });
 
 interface Target {
@@ -163,6 +171,9 @@ function record(scenario: string, metric: string, byTarget: Record<string, Measu
     values[target] = `${Math.round(m.rate)}/s · p50 ${m.p50} ms · p99 ${m.p99} ms · errors ${m.errors}${m.timeouts ? ` (${m.timeouts} timeouts)` : ''}`;
     if (baseline && target !== baseline) ratios[target] = `${(m.rate / byTarget[baseline].rate).toFixed(2)}×`;
   }
+  const traced = byTarget[TRACED];
+  const untraced = byTarget[UNTRACED];
+  if (traced && untraced) notes.push(`tracing: ${(traced.rate / untraced.rate).toFixed(2)}× the untraced rate, p99 ${untraced.p99} → ${traced.p99} ms`);
   rows.push({ scenario, metric, values, ratios, notes });
   log(`${scenario}: ${JSON.stringify(values)} ${JSON.stringify(ratios)} ${notes.join('; ')}`);
 }
@@ -319,6 +330,28 @@ async function getOne(listEvents: SeededEvent[], targets: Target[], baseline: st
   record('get-one', `GET /events/:id, req/s, ${READ_DURATION} s`, byTarget, baseline);
 }
 
+/** A collector's OTLP/HTTP endpoint that accepts every export (protobuf, the SDK's default) and counts it. */
+interface OtlpSink {
+  server: Server;
+  endpoint: string;
+  exports: number;
+  bytes: number;
+}
+
+async function startOtlpSink(): Promise<OtlpSink> {
+  const sink: OtlpSink = { server: createServer(), endpoint: '', exports: 0, bytes: 0 };
+  sink.server.on('request', (request, response) => {
+    request.on('data', (chunk: Buffer) => (sink.bytes += chunk.length));
+    request.on('end', () => {
+      sink.exports += 1;
+      response.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => sink.server.listen(0, '127.0.0.1', resolve));
+  sink.endpoint = `http://127.0.0.1:${(sink.server.address() as { port: number }).port}`;
+  return sink;
+}
+
 function versions(): string {
   const pkg = (name: string) => (JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
   let server = 'unknown';
@@ -348,6 +381,7 @@ function table(rssByTarget: Record<string, number>): string {
   }
   lines.push('', 'Checks:', '');
   for (const row of rows) for (const note of row.notes) lines.push(`- ${row.scenario} — ${note}`);
+  if (otlpSink) lines.push('', `Tracing: the traced app exported ${otlpSink.exports} OTLP/HTTP requests, ${(otlpSink.bytes / 1024 / 1024).toFixed(1)} MB of spans, to a receiver in the bench process.`);
   lines.push('', 'Peak RSS (VmHWM) over the whole run:', '');
   for (const [target, mb] of Object.entries(rssByTarget)) lines.push(`- ${target}: ${mb} MB`);
   return lines.join('\n');
@@ -375,14 +409,15 @@ async function onMysql(): Promise<Record<string, number>> {
 
 async function measureOnMysql(databaseUrl: string): Promise<Record<string, number>> {
   // The first app creates the schema (migrations run at start) before anything else connects.
-  const appOn = await start('app (coalescing on)', ...appTarget(), appEnvironment(3201, databaseUrl, 'on'), 'http://127.0.0.1:3201', '/health/ready');
+  const appOn = await start(UNTRACED, ...appTarget(), appEnvironment(3201, databaseUrl, 'on'), 'http://127.0.0.1:3201', '/health/ready');
   const appOff = await start('app (coalescing off)', ...appTarget(), appEnvironment(3202, databaseUrl, 'off'), 'http://127.0.0.1:3202', '/health/ready');
+  const traced = otlpSink ? [await start(TRACED, ...appTarget(), { ...appEnvironment(3204, databaseUrl, 'on'), OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink.endpoint }, 'http://127.0.0.1:3204', '/health/ready')] : [];
   const baselineEnv = { ...process.env, BASELINE_DATABASE_URL: databaseUrl, PORT: '3203', POOL_SIZE: '10' };
   const baseline = await start('baseline', 'node', ['--import', 'tsx', 'bench/baseline-server.ts'], baselineEnv, 'http://127.0.0.1:3203', '/events?limit=1');
   const db = await openMysql(MYSQL_URL, DATABASE);
   try {
-    const writers = [appOn, appOff, baseline];
-    const readers = [appOn, baseline];
+    const writers = [appOn, ...traced, appOff, baseline];
+    const readers = [appOn, ...traced, baseline];
     log('MariaDB: warm-up');
     await warmUp(db, writers);
     log('MariaDB: hot-book');
@@ -410,9 +445,9 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
     await getOne(listEvents, readers, baseline.name);
   } finally {
     await db.close();
-    for (const target of [appOn, appOff, baseline]) await stop(target);
+    for (const target of [appOn, ...traced, appOff, baseline]) await stop(target);
   }
-  return { [appOn.name]: appOn.peakRss, [appOff.name]: appOff.peakRss, [baseline.name]: baseline.peakRss };
+  return Object.fromEntries([appOn, ...traced, appOff, baseline].map((target) => [target.name, target.peakRss]));
 }
 
 /** Each app on its own file: SQLite allows one writer, and two processes on one file answer SQLITE_BUSY. */
@@ -442,11 +477,13 @@ async function onSqlite(): Promise<Record<string, number>> {
 
 async function main(): Promise<void> {
   if (!process.argv.includes('--no-build')) execSync('npm run build', { stdio: 'inherit' });
+  if (TRACING) otlpSink = await startOtlpSink();
   const only = process.env.BENCH_ONLY;
   const rss = {
     ...(only === 'sqlite' ? {} : await onMysql()),
     ...(only === 'mysql' ? {} : await onSqlite()),
   };
+  otlpSink?.server.close();
   const text = table(rss);
   process.stdout.write(`${text}\n`);
   if (!smoke && !only) writeResults(text);

@@ -11,6 +11,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganizersModule } from './organizers/organizers.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { TraceFlush } from './tracing/trace-flush.js';
 
 @Module({
   imports: [
@@ -25,6 +26,6 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
     EventsModule,
     BookingsModule,
   ],
-  providers: [ShutdownDeadline],
+  providers: [ShutdownDeadline, TraceFlush],
 })
 export class AppModule {}

@@ -49,6 +49,13 @@ describe('rate limits on public writes', () => {
     expect(Number(n)).toBe(LIMIT + 1);
   });
 
+  it('counts writes whose X-Forwarded-For is no IP address under the connection address, however the text varies', async () => {
+    const event = await createEvent(testApp);
+    const statuses = [];
+    for (let i = 0; i <= LIMIT; i++) statuses.push((await bookFrom(i % 2 === 0 ? `not-an-ip-${i}` : `${'x'.repeat(8_000)}${i}`, event.id)).status);
+    expect(statuses).toEqual([...Array(LIMIT).fill(201), 429]);
+  });
+
   it('leaves reads, organiser writes and health probes unlimited', async () => {
     for (let i = 0; i < LIMIT + 3; i++) {
       expect((await testApp.http().get('/events').set('X-Forwarded-For', '192.0.2.99')).status).toBe(200);

@@ -39,6 +39,19 @@ describe('validateEnvironment', () => {
     });
   });
 
+  it('counts rate limits in memory unless REDIS_URL names a Redis server', () => {
+    expect(validateEnvironment({}).REDIS_URL).toBeNull();
+    expect(validateEnvironment({ REDIS_URL: ' ' }).REDIS_URL).toBeNull();
+    for (const url of ['redis://127.0.0.1:6379', 'redis://:s%40cret@cache.internal/2', 'rediss://user:pw@cache.example.com:6380']) {
+      expect(validateEnvironment({ REDIS_URL: url }).REDIS_URL).toBe(url);
+    }
+  });
+
+  it('traces only when OTEL_EXPORTER_OTLP_ENDPOINT names an http(s) collector', () => {
+    expect(validateEnvironment({}).OTEL_EXPORTER_OTLP_ENDPOINT).toBeNull();
+    expect(validateEnvironment({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://collector:4318');
+  });
+
   it('reads a comma-separated list of CORS origins', () => {
     expect(validateEnvironment({ CORS_ORIGINS: 'https://a.example.com, http://localhost:5173' }).CORS_ORIGINS).toEqual([
       'https://a.example.com',
@@ -76,6 +89,12 @@ describe('validateEnvironment', () => {
     [{ ORGANIZER_API_KEY: `${'x'.repeat(40)} y` }, 'ORGANIZER_API_KEY must be 32 to 255 characters'],
     [{ RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE must be an integer from 0'],
     [{ TRUSTED_PROXIES: 'all' }, 'TRUSTED_PROXIES must be an integer from 0 to 10'],
+    [{ REDIS_URL: 'redis://' }, 'REDIS_URL must be redis://HOST:PORT'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be redis://HOST:PORT'],
+    [{ REDIS_URL: 'http://cache.example.com' }, 'REDIS_URL must be redis://HOST:PORT'],
+    [{ REDIS_URL: 'redis://cache.example.com/queue' }, 'REDIS_URL must be redis://HOST:PORT'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://collector:4317' }, 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL'],
     [{ CORS_ORIGINS: 'https://ok.example.com,shop.example.com' }, 'CORS_ORIGINS must list origins like https://shop.example.com'],
     [{ CORS_ORIGINS: 'https://shop.example.com/path' }, 'CORS_ORIGINS must list origins'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],

@@ -25,8 +25,12 @@ export interface Environment {
   ORGANIZER_API_KEY: string | undefined;
   RATE_LIMIT_PER_MINUTE: number;
   TRUSTED_PROXIES: number;
+  /** null, not undefined, when unset: ConfigService.get falls back to the raw process.env for undefined. */
+  REDIS_URL: string | null;
   CORS_ORIGINS: string[];
   BOOKING_COALESCING: Switch;
+  /** Where traces go (OTLP/HTTP); null leaves tracing off. Read by main.ts before the app loads. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: string | null;
 }
 
 export const SWITCHES = ['on', 'off'] as const;
@@ -115,6 +119,41 @@ function readOrigins(env: RawEnvironment, variable: string): string[] {
   return origins;
 }
 
+/** Optional; redis://[USER:PASS@]HOST[:PORT][/DB], or rediss:// for TLS. Not echoed: it may hold a password. */
+function readRedisUrl(env: RawEnvironment, variable: string): string | null {
+  const text = readString(env, variable, '');
+  if (text === '') return null;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  const valid = url !== undefined && (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '' && /^\/?\d*$/.test(url.pathname);
+  if (!valid) throw new ConfigurationError(variable, 'must be redis://HOST:PORT (or rediss:// for TLS), optionally with USER:PASS@ and a database number as the path');
+  return text;
+}
+
+/**
+ * OTEL_EXPORTER_OTLP_ENDPOINT, the OpenTelemetry variable the exporter itself reads (it sends to
+ * its /v1/traces): an http(s) URL turns tracing on, empty leaves it off.
+ */
+export function readTracesEndpoint(env: RawEnvironment): string | null {
+  const variable = 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  const text = readString(env, variable, '');
+  if (text === '') return null;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new ConfigurationError(variable, `must be an http:// or https:// URL such as http://collector:4318 (got "${text}")`);
+  }
+  return text;
+}
+
 export function parseDatabaseUrl(raw: string | undefined): DatabaseUrl {
   if (raw === undefined || raw.trim() === '') {
     return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
@@ -184,7 +223,9 @@ export function validateEnvironment(env: RawEnvironment): Environment {
     ORGANIZER_API_KEY: readApiKey(env, 'ORGANIZER_API_KEY'),
     RATE_LIMIT_PER_MINUTE: readInteger(env, 'RATE_LIMIT_PER_MINUTE', 60, 0, 1_000_000),
     TRUSTED_PROXIES: readInteger(env, 'TRUSTED_PROXIES', 0, 0, 10),
+    REDIS_URL: readRedisUrl(env, 'REDIS_URL'),
     CORS_ORIGINS: readOrigins(env, 'CORS_ORIGINS'),
     BOOKING_COALESCING: readChoice(env, 'BOOKING_COALESCING', SWITCHES, 'on'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: readTracesEndpoint(env),
   };
 }

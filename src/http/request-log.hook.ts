@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { onEveryResponse, routeOf } from './http-adapter.js';
 import { ROOT_LOGGER } from '../logging/app-logger.js';
+import { activeTraceId } from '../tracing/trace-context.js';
 import { unhandledErrorOf } from './unhandled-errors.js';
 
 /** Probed every few seconds by orchestrators and scrapers: a line for each would drown the rest. */
@@ -37,6 +38,7 @@ export class RequestLogHook implements OnModuleInit {
       route,
       status: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime * 10) / 10,
+      trace_id: activeTraceId(),
     };
     if (!failed) {
       this.root.info(fields, 'request completed');

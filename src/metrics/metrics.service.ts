@@ -41,6 +41,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly rateLimitStoreErrors = new Counter({
+    name: 'rate_limit_store_errors_total',
+    help: 'Public writes let through without being counted because the rate-limit store (Redis) could not be reached.',
+    registers: [this.registry],
+  });
+
   constructor(dataSource: DataSource) {
     new Gauge({
       name: 'db_pool_connections_in_use',
@@ -65,6 +71,10 @@ export class MetricsService {
 
   recordLockRetry(): void {
     this.lockRetries.inc();
+  }
+
+  recordRateLimitStoreError(): void {
+    this.rateLimitStoreErrors.inc();
   }
 }
 

@@ -1,72 +1,92 @@
-import { applyDecorators, type CanActivate, type ExecutionContext, Global, Injectable, Module, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CanActivate,
+  type ExecutionContext,
+  Global,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  UseGuards,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { FastifyRequest } from 'fastify';
-import { RateLimitedError } from '../common/domain-error.js';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Environment } from '../config/environment.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { createPublicWriteLimit, type PublicWriteLimit } from './public-write-limit.js';
+import { connectRedis } from './redis-connection.js';
 
-const WINDOW_MS = 60_000;
-
-interface Window {
-  startedAt: number;
-  requests: number;
-}
+/** An outage fails every request: one warning a minute says it without flooding the log. */
+const WARNING_INTERVAL_MS = 60_000;
 
 /**
- * RATE_LIMIT_PER_MINUTE public writes per client address, in fixed one-minute windows counted in
- * this process's memory: with several instances each counts alone (see docs/SCALING.md for a
- * shared store). 0 turns it off. The client address is Fastify's request.ip, which honours
- * TRUSTED_PROXIES.
+ * RATE_LIMIT_PER_MINUTE public writes per client address (see client-address.ts), counted in Redis
+ * when REDIS_URL is set — one budget across all instances — and in this process's memory when it
+ * is not. 0 turns it off. If Redis cannot be reached the writes pass, counted by the metric
+ * rate_limit_store_errors_total, until it answers again.
  */
 @Injectable()
-export class RateLimiter {
-  private readonly limit: number;
-  private readonly windows = new Map<string, Window>();
+export class PublicWriteLimiter implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('RateLimit');
+  private limit: PublicWriteLimit = async () => {};
+  private redis: Redis | undefined;
+  private lastWarningAt = Number.NEGATIVE_INFINITY;
 
-  constructor(config: ConfigService<Environment, true>) {
-    this.limit = config.get('RATE_LIMIT_PER_MINUTE', { infer: true });
+  constructor(
+    private readonly config: ConfigService<Environment, true>,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const perMinute = this.config.get('RATE_LIMIT_PER_MINUTE', { infer: true });
+    // An application context without HTTP (npm run seed) has no requests to limit.
+    const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
+    if (perMinute === 0 || !adapter) return;
+    const redisUrl = this.config.get('REDIS_URL', { infer: true });
+    this.redis = redisUrl === null ? undefined : await connectRedis(redisUrl, (error) => this.warn(error));
+    this.limit = await createPublicWriteLimit(adapter.getInstance<FastifyInstance>(), {
+      perMinute,
+      redis: this.redis,
+      onStoreError: (error) => {
+        this.metrics.recordRateLimitStoreError();
+        this.warn(error);
+      },
+    });
   }
 
-  /** Counts one request from the client, or refuses it with how long to wait. */
-  take(client: string, now = Date.now()): void {
-    if (this.limit === 0) return;
-    const window = this.currentWindow(client, now);
-    window.requests += 1;
-    if (window.requests > this.limit) {
-      throw new RateLimitedError(Math.ceil((window.startedAt + WINDOW_MS - now) / 1000));
-    }
+  take(request: FastifyRequest): Promise<void> {
+    return this.limit(request);
   }
 
-  private currentWindow(client: string, now: number): Window {
-    const existing = this.windows.get(client);
-    if (existing && now - existing.startedAt < WINDOW_MS) return existing;
-    if (!existing) this.forgetFinishedWindows(now);
-    const fresh = { startedAt: now, requests: 0 };
-    this.windows.set(client, fresh);
-    return fresh;
+  onApplicationShutdown(): void {
+    this.redis?.disconnect();
   }
 
-  /** Keeps memory bounded by the clients of the last minute, whatever the traffic's history. */
-  private forgetFinishedWindows(now: number): void {
-    if (this.windows.size < 10_000) return;
-    for (const [client, window] of this.windows) {
-      if (now - window.startedAt >= WINDOW_MS) this.windows.delete(client);
-    }
+  private warn(error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastWarningAt < WARNING_INTERVAL_MS) return;
+    this.lastWarningAt = now;
+    this.logger.warn(`Redis cannot be reached, public writes pass without a rate limit until it answers: ${(error as Error).message}`);
   }
 }
 
-/** Guards share the one RateLimiter, however many instances of the guard Nest makes. */
+/** Guards share the one PublicWriteLimiter, however many instances of the guard Nest makes. */
 @Injectable()
 export class PublicWriteRateLimit implements CanActivate {
-  constructor(private readonly limiter: RateLimiter) {}
+  constructor(private readonly limiter: PublicWriteLimiter) {}
 
-  canActivate(context: ExecutionContext): boolean {
-    this.limiter.take(context.switchToHttp().getRequest<FastifyRequest>().ip);
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    await this.limiter.take(context.switchToHttp().getRequest<FastifyRequest>());
     return true;
   }
 }
 
 @Global()
-@Module({ providers: [RateLimiter, PublicWriteRateLimit], exports: [RateLimiter, PublicWriteRateLimit] })
+@Module({ providers: [PublicWriteLimiter, PublicWriteRateLimit], exports: [PublicWriteLimiter, PublicWriteRateLimit] })
 export class RateLimitModule {}
 
 /** A public write endpoint: limited per client address, answered 429 RATE_LIMITED with Retry-After. */

@@ -65,10 +65,13 @@ export interface BuiltApp {
   exited: Promise<number | null>;
 }
 
-/** Starts `node dist/main.js` as production does, and resolves once it reports ready. */
-export async function startBuiltApp(environment: Record<string, string>): Promise<BuiltApp> {
+/**
+ * Starts `node dist/main.js` as production does (with `nodeOptions` before the script, if given),
+ * and resolves once it reports ready.
+ */
+export async function startBuiltApp(environment: Record<string, string>, nodeOptions: string[] = []): Promise<BuiltApp> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...nodeOptions, MAIN], {
     cwd: ROOT,
     // Load generators send many writes from one address, and create events with the test key.
     env: {

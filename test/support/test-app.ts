@@ -3,17 +3,18 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { createConnection } from 'mysql2/promise';
 import { rmSync } from 'node:fs';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl, type DatabaseUrl } from '../../src/config/environment.js';
 import type { DestinationStream } from 'pino';
 import { applicationOptions, configureApplication } from '../../src/app-setup.js';
 import { createHttpAdapter } from '../../src/http/http-adapter.js';
 import { LOG_DESTINATION } from '../../src/logging/logging.module.js';
+import { injectedHttp, type InjectedHttp } from './injected-http.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
-  http: () => ReturnType<typeof request>;
+  /** Requests answered in-process through Fastify's inject() (see injected-http.ts). */
+  http: () => InjectedHttp;
   dataSource: DataSource;
   database: DatabaseUrl;
   /** Every route the HTTP server registered, as Fastify saw it. */
@@ -27,7 +28,8 @@ export interface TestAppOptions {
 }
 
 /**
- * Boots the whole application on this spec's own fresh database, listening on a free port.
+ * Boots the whole application on this spec's own fresh database. It also listens on a free port
+ * (app.getHttpServer()) for specs that must send bytes over a real socket; http() needs none.
  * `environment` is applied before the app module first loads, since configuration is read then
  * (once per spec file).
  */
@@ -48,10 +50,10 @@ export async function createTestApp(environment: Record<string, string> = {}, op
   const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, { ...applicationOptions, bufferLogs: true });
   configureApplication(app);
   await app.listen(0, '127.0.0.1');
-  const server = app.getHttpServer();
+  const http = injectedHttp(app);
   return {
     app,
-    http: () => request(server),
+    http: () => http,
     dataSource: app.get(DataSource),
     database,
     routes,
