@@ -4,6 +4,8 @@ import { validateEnvironment } from './src/config/environment.js';
 import { dataSourceOptions } from './src/database/data-source-options.js';
 import { Booking } from './src/inventory/booking.entity.js';
 import { Hold } from './src/inventory/hold.entity.js';
+import { OrderLine } from './src/inventory/order-line.entity.js';
+import { Ticket } from './src/inventory/ticket.entity.js';
 import { Event } from './src/events/event.entity.js';
 import { TicketCategory } from './src/inventory/ticket-category.entity.js';
 import { IdempotencyKey } from './src/idempotency/idempotency-key.entity.js';
@@ -20,6 +22,6 @@ export default new DataSource(
   dataSourceOptions({
     url: environment.DATABASE_URL,
     poolSize: environment.DATABASE_POOL_SIZE,
-    entities: [Event, TicketCategory, Booking, Hold, IdempotencyKey, Organizer, ApiKey],
+    entities: [Event, TicketCategory, Booking, Hold, OrderLine, Ticket, IdempotencyKey, Organizer, ApiKey],
   }),
 );

@@ -38,11 +38,14 @@ describe('GET /bookings/:reference', () => {
       quantity: 2,
       unit_price: 30,
       total_price: 60,
+      items: [{ ticket_category: 'Stalls', quantity: 2, unit_price: 30, total_price: 60 }],
       customer_name: 'Grace Hopper',
       customer_email: 'grace@example.com',
       created_at: booking.created_at,
       cancelled_at: null,
+      tickets: booking.tickets,
     });
+    expect(booking.tickets).toHaveLength(2);
   });
 
   it('reads a reference typed in lower case', async () => {

@@ -40,10 +40,18 @@ describe('POST /events/:id/book', () => {
       quantity: 3,
       unit_price: 0.1,
       total_price: 0.3,
+      items: [{ ticket_category: 'Student', quantity: 3, unit_price: 0.1, total_price: 0.3 }],
       customer_name: 'Ada Lovelace',
       customer_email: 'ada@example.com',
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
       cancelled_at: null,
+      tickets: Array.from({ length: 3 }, () => ({
+        code: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+        ticket_category: 'Student',
+        attendee_name: null,
+        status: 'valid',
+        checked_in_at: null,
+      })),
     });
     const after = await testApp.http().get(`/events/${event.id}`);
     expect(after.body.ticket_categories[0]).toMatchObject({ seats_sold: 3, seats_available: 7 });

@@ -39,6 +39,7 @@ describe('POST /events', () => {
       date: '2031-06-15T18:00:00.000Z',
       details: 'A great music concert.',
       status: 'scheduled',
+      max_tickets_per_booking: null,
       sold_out: false,
       ticket_categories: [
         { name: 'General', price: 19.99, seats_limit: 100, seats_sold: 0, seats_held: 0, seats_available: 100, max_per_booking: null },

@@ -1,5 +1,5 @@
 import type { Response } from 'supertest';
-import { SEAT_REQUEST_BODY_LIMIT } from '../src/bookings/dto/create-booking.dto.js';
+import { SEAT_REQUEST_BODY_LIMIT, SEAT_REQUEST_MEMBERS } from '../src/bookings/dto/create-booking.dto.js';
 import { MAX_BODY_MEMBERS } from '../src/common/body-shape.js';
 import { MAX_LISTED_PROBLEMS } from '../src/common/domain-error.js';
 import { EVENT_BODY_LIMIT } from '../src/events/dto/create-event.dto.js';
@@ -31,15 +31,17 @@ interface Route {
   method: 'post' | 'patch';
   path: () => string;
   limit: number;
+  /** The route's bound on keys and array items (MAX_BODY_MEMBERS unless its body declares its own). */
+  members: number;
   valid: () => Record<string, unknown>;
 }
 
 const seatRequest = () => ({ ticket_category: 'General', quantity: 1 });
 const ROUTES: Record<string, Route> = {
-  'POST /events/:id/book': { method: 'post', path: () => `/events/${eventId}/book`, limit: SEAT_REQUEST_BODY_LIMIT, valid: seatRequest },
-  'POST /events/:id/holds': { method: 'post', path: () => `/events/${eventId}/holds`, limit: SEAT_REQUEST_BODY_LIMIT, valid: seatRequest },
-  'POST /events': { method: 'post', path: () => '/events', limit: EVENT_BODY_LIMIT, valid: () => eventBody() },
-  'PATCH /events/:id': { method: 'patch', path: () => `/events/${eventId}`, limit: EVENT_BODY_LIMIT, valid: () => ({ venue: 'Hall' }) },
+  'POST /events/:id/book': { method: 'post', path: () => `/events/${eventId}/book`, limit: SEAT_REQUEST_BODY_LIMIT, members: SEAT_REQUEST_MEMBERS, valid: seatRequest },
+  'POST /events/:id/holds': { method: 'post', path: () => `/events/${eventId}/holds`, limit: SEAT_REQUEST_BODY_LIMIT, members: SEAT_REQUEST_MEMBERS, valid: seatRequest },
+  'POST /events': { method: 'post', path: () => '/events', limit: EVENT_BODY_LIMIT, members: MAX_BODY_MEMBERS, valid: () => eventBody() },
+  'PATCH /events/:id': { method: 'patch', path: () => `/events/${eventId}`, limit: EVENT_BODY_LIMIT, members: MAX_BODY_MEMBERS, valid: () => ({ venue: 'Hall' }) },
 };
 
 function send(route: Route, payload: string): Promise<Response> {
@@ -71,7 +73,8 @@ function filledTo(bytes: number, maxCount: number, build: (count: number, paddin
   return JSON.stringify(build(count, 'x'.repeat(padding)));
 }
 
-const UNDER_THE_BOUND = MAX_BODY_MEMBERS - 8;
+/** Just under the route's member bound, leaving room for the valid fields each body starts from. */
+const underTheBound = (route: Route) => route.members - 8;
 const keys = (count: number, name: (i: number) => string, value: unknown) => Object.fromEntries(Array.from({ length: count }, (_, i) => [name(i), value]));
 const nest = (depth: number): unknown => (depth === 0 ? 'deep' : { a: nest(depth - 1) });
 
@@ -82,25 +85,30 @@ const nest = (depth: number): unknown => (depth === 0 ? 'deep' : { a: nest(depth
  */
 const WORST_BODIES: Record<string, (route: Route) => string> = {
   'unknown keys just under the member bound': (route) =>
-    filledTo(route.limit, UNDER_THE_BOUND, (count, padding) => ({ ...route.valid(), ...keys(count, (i) => `k${i}`, 0), filler: padding })),
+    filledTo(route.limit, underTheBound(route), (count, padding) => ({ ...route.valid(), ...keys(count, (i) => `k${i}`, 0), filler: padding })),
   'array items over the member bound': (route) => filledTo(route.limit, 100_000, (count) => ({ ...route.valid(), list: Array.from({ length: count }, () => 0) })),
   'huge arrays in validated fields': (route) =>
-    filledTo(route.limit, UNDER_THE_BOUND / 2, (count, padding) => ({
+    filledTo(route.limit, underTheBound(route) / 2, (count, padding) => ({
       ...route.valid(),
       ticket_categories: Array.from({ length: count }, () => 1),
       quantity: Array.from({ length: count }, () => padding),
     })),
   'categories failing every rule': (route) =>
-    filledTo(route.limit, UNDER_THE_BOUND / 6, (count, padding) => ({
+    filledTo(route.limit, underTheBound(route) / 6, (count, padding) => ({
       ...route.valid(),
       ticket_categories: Array.from({ length: count }, (_, i) => ({ name: i, price: 'x', seats_limit: -1, seats_sold: [], max_per_booking: padding })),
     })),
+  'order items failing every rule': (route) =>
+    filledTo(route.limit, underTheBound(route) / 5, (count, padding) => ({
+      customer_name: padding,
+      items: Array.from({ length: count }, (_, i) => ({ ticket_category: i, quantity: 'x', attendee_names: [i, []] })),
+    })),
   'deep nesting within the depth bound': (route) =>
-    filledTo(route.limit, Math.floor(UNDER_THE_BOUND / 31), (count, padding) => ({ ...route.valid(), ...keys(count, (i) => `n${i}`, nest(30)), filler: padding })),
+    filledTo(route.limit, Math.floor(underTheBound(route) / 31), (count, padding) => ({ ...route.valid(), ...keys(count, (i) => `n${i}`, nest(30)), filler: padding })),
   'long strings in every field': (route) =>
     filledTo(route.limit, 1, (_count, text) => ({ name: text, venue: text, date: text, details: text, ticket_category: text, customer_name: text, customer_email: `${text}@example.com` })),
   'lone surrogates in every field': (route) =>
-    filledTo(route.limit, UNDER_THE_BOUND, (count, padding) => ({ ...route.valid(), ...keys(count, (i) => `s${i}`, '\ud800'), filler: padding })),
+    filledTo(route.limit, underTheBound(route), (count, padding) => ({ ...route.valid(), ...keys(count, (i) => `s${i}`, '\ud800'), filler: padding })),
 };
 
 /**
@@ -121,17 +129,20 @@ async function eventLoopCost(request: () => Promise<Response>): Promise<{ respon
 }
 
 describe('body limits, declared per route', () => {
-  it('takes the largest honest seat request and refuses one over 8 KiB with 413 PAYLOAD_TOO_LARGE', async () => {
-    const honest = JSON.stringify({ ticket_category: LONGEST_CATEGORY, quantity: 1, customer_name: wide(200), customer_email: LONGEST_EMAIL }, null, 2);
+  it('takes the largest honest seat requests and refuses one over 64 KiB with 413 PAYLOAD_TOO_LARGE', async () => {
+    const longest = JSON.stringify({ ticket_category: LONGEST_CATEGORY, quantity: 1, customer_name: wide(200), customer_email: LONGEST_EMAIL }, null, 2);
+    const everyTicketNamed = JSON.stringify({ ticket_category: LONGEST_CATEGORY, quantity: 1000, attendee_names: Array.from({ length: 1000 }, (_, i) => `Attendee number ${i} of a school trip`) });
     const tooLarge = JSON.stringify({ ticket_category: LONGEST_CATEGORY, quantity: 1, customer_name: 'x'.repeat(SEAT_REQUEST_BODY_LIMIT) });
 
-    const booked = await send(ROUTES['POST /events/:id/book'], honest);
-    const held = await send(ROUTES['POST /events/:id/holds'], honest);
+    const booked = await send(ROUTES['POST /events/:id/book'], longest);
+    const held = await send(ROUTES['POST /events/:id/holds'], longest);
+    const roomy = await createEvent(testApp, { ticket_categories: [{ name: LONGEST_CATEGORY, price: 1, seats_limit: 1000 }] });
+    const named = await send({ ...ROUTES['POST /events/:id/holds'], path: () => `/events/${roomy.id}/holds` }, everyTicketNamed);
     const refused = await send(ROUTES['POST /events/:id/book'], tooLarge);
 
-    expect([booked.status, held.status]).toEqual([201, 201]);
+    expect([booked.status, held.status, named.status]).toEqual([201, 201, 201]);
     expect(refused.status).toBe(413);
-    expect(refused.body).toEqual({ statusCode: 413, error: 'Payload Too Large', code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than the 8 KiB this endpoint accepts.' });
+    expect(refused.body).toEqual({ statusCode: 413, error: 'Payload Too Large', code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than the 64 KiB this endpoint accepts.' });
   });
 
   it('takes the largest honest event (50 categories, 10,000 characters of details) and refuses one over 128 KiB', async () => {
@@ -163,13 +174,14 @@ describe('body limits, declared per route', () => {
 });
 
 describe('the shape of a body, checked before validation', () => {
-  it(`refuses more than ${MAX_BODY_MEMBERS} keys and array items with one message, booking nothing`, async () => {
-    const body = WORST_BODIES['array items over the member bound'](ROUTES['POST /events/:id/book']);
+  it.each(['POST /events/:id/book', 'POST /events'])('refuses more keys and array items than %s takes with one message, changing nothing', async (routeName) => {
+    const route = ROUTES[routeName];
+    const body = WORST_BODIES['array items over the member bound'](route);
 
-    const response = await send(ROUTES['POST /events/:id/book'], body);
+    const response = await send(route, body);
 
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', message: [`the request body must not hold more than ${MAX_BODY_MEMBERS} fields and array items in all`] });
+    expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', message: [`the request body must not hold more than ${route.members} fields and array items in all`] });
     const [{ n }] = await testApp.dataSource.query('SELECT COUNT(*) AS n FROM bookings WHERE customer_name IS NULL');
     expect(Number(n)).toBe(0);
   });

@@ -3,7 +3,9 @@ import { ErrorCode } from '../src/common/error-code.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { Booking, BookingStatus } from '../src/inventory/booking.entity.js';
 import { Hold, HoldStatus } from '../src/inventory/hold.entity.js';
-import { SEAT_LEDGER, type SeatLedger, type SeatRequest } from '../src/inventory/seat-ledger.js';
+import { LineState, OrderLine } from '../src/inventory/order-line.entity.js';
+import { SEAT_LEDGER, type SeatLedger, type SeatOrder } from '../src/inventory/seat-ledger.js';
+import { Ticket, TicketStatus } from '../src/inventory/ticket.entity.js';
 import { TicketCategory } from '../src/inventory/ticket-category.entity.js';
 import { createEvent } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -37,8 +39,35 @@ async function category(seatsLimit: number, seatsSold = 0): Promise<Category> {
   return { eventId: event.id, categoryId: id };
 }
 
-function seats({ eventId, categoryId }: Category, quantity: number): SeatRequest {
-  return { eventId, categoryId, quantity, buyer: { name: 'Ada', email: 'ada@example.com' } };
+/** An event of two categories: Stalls (19.99) and Circle (30). */
+async function twoCategories(stallsLimit: number, circleLimit: number): Promise<[Category, Category]> {
+  const event = await createEvent(testApp, {
+    ticket_categories: [
+      { name: 'Stalls', price: 19.99, seats_limit: stallsLimit },
+      { name: 'Circle', price: 30, seats_limit: circleLimit },
+    ],
+  });
+  const [stalls, circle] = await dataSource.getRepository(TicketCategory).find({ where: { eventId: event.id }, order: { id: 'ASC' } });
+  return [
+    { eventId: event.id, categoryId: stalls.id },
+    { eventId: event.id, categoryId: circle.id },
+  ];
+}
+
+function seats({ eventId, categoryId }: Category, quantity: number, attendeeNames: string[] = []): SeatOrder {
+  return { eventId, lines: [{ categoryId, quantity, attendeeNames }], buyer: { name: 'Ada', email: 'ada@example.com' } };
+}
+
+function order(...lines: [Category, number][]): SeatOrder {
+  return { eventId: lines[0][0].eventId, lines: lines.map(([{ categoryId }, quantity]) => ({ categoryId, quantity, attendeeNames: [] })), buyer: { name: 'Ada', email: null } };
+}
+
+function linesOf(reference: string) {
+  return dataSource.getRepository(OrderLine).find({ where: { reference }, order: { position: 'ASC' } });
+}
+
+function ticketsOf(reference: string) {
+  return dataSource.getRepository(Ticket).find({ where: { reference }, order: { id: 'ASC' } });
 }
 
 const inAMinute = () => new Date(Date.now() + 60_000);
@@ -57,9 +86,15 @@ describe('SeatLedger.book', () => {
     const stalls = await category(10, 4);
     await dataSource.getRepository(TicketCategory).update({ id: stalls.categoryId }, { priceCents: 2500 });
 
-    const booking = await ledger.book(seats(stalls, 3));
+    const { booking } = await ledger.book(seats(stalls, 3, ['Ada', 'Grace']));
 
     expect(await counters(stalls)).toMatchObject({ seatsSold: 7, seatsHeld: 0 });
+    expect(await linesOf(booking.reference)).toEqual([expect.objectContaining({ ticketCategoryId: stalls.categoryId, quantity: 3, unitPriceCents: 2500, state: LineState.Sold })]);
+    expect((await ticketsOf(booking.reference)).map((ticket) => [ticket.attendeeName, ticket.status])).toEqual([
+      ['Ada', TicketStatus.Valid],
+      ['Grace', TicketStatus.Valid],
+      [null, TicketStatus.Valid],
+    ]);
     expect(await dataSource.getRepository(Booking).findOneByOrFail({ id: booking.id })).toMatchObject({
       reference: booking.reference,
       status: BookingStatus.Confirmed,
@@ -80,7 +115,7 @@ describe('SeatLedger.book', () => {
 
   it('expires overdue holds first when they are all that stands in the way', async () => {
     const stalls = await category(2);
-    const hold = await ledger.hold({ ...seats(stalls, 2), expiresAt: inAMinute() });
+    const { hold } = await ledger.hold({ ...seats(stalls, 2), expiresAt: inAMinute() });
     await dataSource.getRepository(Hold).update({ id: hold.id }, { expiresAt: new Date(Date.now() - 1000) });
 
     await ledger.book(seats(stalls, 2));
@@ -93,7 +128,7 @@ describe('SeatLedger.book', () => {
 describe('SeatLedger holds', () => {
   it('holds seats, then confirms them as a booking with the hold’s reference and price, once', async () => {
     const stalls = await category(5);
-    const hold = await ledger.hold({ ...seats(stalls, 2), expiresAt: inAMinute() });
+    const { hold } = await ledger.hold({ ...seats(stalls, 2, ['Ada']), expiresAt: inAMinute() });
     expect(await counters(stalls)).toMatchObject({ seatsSold: 0, seatsHeld: 2 });
     await dataSource.getRepository(TicketCategory).update({ id: stalls.categoryId }, { priceCents: 9900 });
 
@@ -105,18 +140,20 @@ describe('SeatLedger holds', () => {
     expect(await counters(stalls)).toMatchObject({ seatsSold: 2, seatsHeld: 0 });
     expect(await dataSource.getRepository(Booking).findOneByOrFail({ id: confirmed.bookingId })).toMatchObject({ reference: hold.reference, unitPriceCents: 1999 });
     expect(await dataSource.getRepository(Hold).findOneByOrFail({ id: hold.id })).toMatchObject({ status: HoldStatus.Confirmed, bookingId: confirmed.bookingId });
+    expect((await linesOf(hold.reference)).map((line) => line.state)).toEqual([LineState.Sold]);
+    expect((await ticketsOf(hold.reference)).map((ticket) => ticket.attendeeName)).toEqual(['Ada', null]);
   });
 
   it('refuses to confirm an expired hold', async () => {
-    const hold = await ledger.hold({ ...seats(await category(5), 1), expiresAt: inAMinute() });
+    const { hold } = await ledger.hold({ ...seats(await category(5), 1), expiresAt: inAMinute() });
     await dataSource.getRepository(Hold).update({ id: hold.id }, { expiresAt: new Date(Date.now() - 1000) });
     await expect(ledger.confirmHold(hold)).rejects.toMatchObject({ code: ErrorCode.HoldExpired });
   });
 
   it('frees released seats at once, and will not release a confirmed hold', async () => {
     const stalls = await category(5);
-    const released = await ledger.hold({ ...seats(stalls, 2), expiresAt: inAMinute() });
-    const confirmed = await ledger.hold({ ...seats(stalls, 1), expiresAt: inAMinute() });
+    const { hold: released } = await ledger.hold({ ...seats(stalls, 2), expiresAt: inAMinute() });
+    const { hold: confirmed } = await ledger.hold({ ...seats(stalls, 1), expiresAt: inAMinute() });
     await ledger.confirmHold(confirmed);
 
     await ledger.releaseHold(released);
@@ -128,7 +165,7 @@ describe('SeatLedger holds', () => {
 
   it('expires a category’s overdue holds and answers how many seats came back', async () => {
     const stalls = await category(5);
-    const overdue = await ledger.hold({ ...seats(stalls, 3), expiresAt: inAMinute() });
+    const { hold: overdue } = await ledger.hold({ ...seats(stalls, 3), expiresAt: inAMinute() });
     await ledger.hold({ ...seats(stalls, 1), expiresAt: inAMinute() });
     await dataSource.getRepository(Hold).update({ id: overdue.id }, { expiresAt: new Date(Date.now() - 1000) });
 
@@ -140,7 +177,7 @@ describe('SeatLedger holds', () => {
 describe('SeatLedger.returnSeats', () => {
   it('cancels the booking and returns its seats exactly once', async () => {
     const stalls = await category(5);
-    const booking = await ledger.book(seats(stalls, 2));
+    const { booking } = await ledger.book(seats(stalls, 2));
 
     const cancelled = await ledger.returnSeats(booking);
     const again = await ledger.returnSeats(Object.assign(new Booking(), { ...booking, status: BookingStatus.Confirmed }));
@@ -148,6 +185,7 @@ describe('SeatLedger.returnSeats', () => {
     expect(cancelled).toMatchObject({ status: BookingStatus.Cancelled, cancelledAt: expect.any(Date) });
     expect(again.cancelledAt?.getTime()).toBe(cancelled.cancelledAt?.getTime());
     expect(await counters(stalls)).toMatchObject({ seatsSold: 0 });
+    expect((await ticketsOf(booking.reference)).map((ticket) => ticket.status)).toEqual([TicketStatus.Cancelled, TicketStatus.Cancelled]);
   });
 });
 
@@ -155,7 +193,7 @@ describe('SeatLedger organiser operations', () => {
   it('changes a limit only down to the seats sold and held, not counting overdue holds', async () => {
     const stalls = await category(10);
     await ledger.book(seats(stalls, 3));
-    const overdue = await ledger.hold({ ...seats(stalls, 4), expiresAt: inAMinute() });
+    const { hold: overdue } = await ledger.hold({ ...seats(stalls, 4), expiresAt: inAMinute() });
     await dataSource.getRepository(Hold).update({ id: overdue.id }, { expiresAt: new Date(Date.now() - 1000) });
 
     await expect(inTransaction((manager) => ledger.changeTerms(manager, [{ categoryId: stalls.categoryId, seatsLimit: 2 }], new Date()))).rejects.toMatchObject({
@@ -176,6 +214,76 @@ describe('SeatLedger organiser operations', () => {
     expect(await counters(stalls)).toEqual({ seatsSold: 2, seatsHeld: 0, seatsLimit: 10, salesClosed: true });
     expect(await dataSource.getRepository(Booking).findBy({ eventId: stalls.eventId })).toEqual([expect.objectContaining({ status: BookingStatus.Cancelled })]);
     expect(await dataSource.getRepository(Hold).findBy({ eventId: stalls.eventId })).toEqual([expect.objectContaining({ status: HoldStatus.Released })]);
+    expect(await dataSource.getRepository(Ticket).findBy({ eventId: stalls.eventId })).toEqual(Array.from({ length: 3 }, () => expect.objectContaining({ status: TicketStatus.Cancelled })));
+    expect(await dataSource.getRepository(OrderLine).findBy({ eventId: stalls.eventId, state: LineState.Returned })).toHaveLength(2);
     await expect(ledger.book(seats(stalls, 1))).rejects.toMatchObject({ code: ErrorCode.EventCancelled });
+  });
+});
+
+describe('SeatLedger orders of several categories', () => {
+  it('sells every line in one booking, each priced and counted in its own category', async () => {
+    const [stalls, circle] = await twoCategories(10, 10);
+
+    const { booking, lines, tickets } = await ledger.book(order([circle, 2], [stalls, 1]));
+
+    expect(booking).toMatchObject({ ticketCategoryId: null, unitPriceCents: null, quantity: 3, totalPriceCents: 2 * 3000 + 1999 });
+    expect(lines.map((line) => [line.ticketCategoryId, line.quantity, line.totalPriceCents])).toEqual([
+      [circle.categoryId, 2, 6000],
+      [stalls.categoryId, 1, 1999],
+    ]);
+    expect(tickets).toHaveLength(3);
+    expect([await counters(stalls), await counters(circle)]).toEqual([expect.objectContaining({ seatsSold: 1 }), expect.objectContaining({ seatsSold: 2 })]);
+  });
+
+  it('sells nothing when any line does not fit, answering for the first failing line', async () => {
+    const [stalls, circle] = await twoCategories(10, 1);
+
+    await expect(ledger.book(order([stalls, 2], [circle, 2]))).rejects.toMatchObject({ code: ErrorCode.InsufficientSeats, message: 'Only 1 seat left in "Circle"; 2 requested.' });
+
+    expect([await counters(stalls), await counters(circle)]).toEqual([expect.objectContaining({ seatsSold: 0 }), expect.objectContaining({ seatsSold: 0 })]);
+    expect(await dataSource.getRepository(Booking).countBy({ eventId: stalls.eventId })).toBe(0);
+  });
+
+  it('holds, confirms and cancels every line together', async () => {
+    const [stalls, circle] = await twoCategories(10, 10);
+    const { hold } = await ledger.hold({ ...order([stalls, 2], [circle, 3]), expiresAt: inAMinute() });
+    expect([await counters(stalls), await counters(circle)]).toEqual([expect.objectContaining({ seatsHeld: 2 }), expect.objectContaining({ seatsHeld: 3 })]);
+
+    const { bookingId } = await ledger.confirmHold(hold);
+    expect([await counters(stalls), await counters(circle)]).toEqual([
+      expect.objectContaining({ seatsHeld: 0, seatsSold: 2 }),
+      expect.objectContaining({ seatsHeld: 0, seatsSold: 3 }),
+    ]);
+    expect(await ticketsOf(hold.reference)).toHaveLength(5);
+
+    await ledger.returnSeats(await dataSource.getRepository(Booking).findOneByOrFail({ id: bookingId }));
+    expect([await counters(stalls), await counters(circle)]).toEqual([expect.objectContaining({ seatsSold: 0 }), expect.objectContaining({ seatsSold: 0 })]);
+  });
+
+  it('expires a hold of several categories whole, each line returned when its own category is swept', async () => {
+    const [stalls, circle] = await twoCategories(10, 10);
+    const { hold } = await ledger.hold({ ...order([stalls, 2], [circle, 3]), expiresAt: inAMinute() });
+    await dataSource.getRepository(Hold).update({ id: hold.id }, { expiresAt: new Date(Date.now() - 1000) });
+
+    expect(await ledger.expireOverdue(circle.categoryId, new Date())).toBe(3);
+    expect(await dataSource.getRepository(Hold).findOneByOrFail({ id: hold.id })).toMatchObject({ status: HoldStatus.Expired });
+    expect([await counters(stalls), await counters(circle)]).toEqual([expect.objectContaining({ seatsHeld: 2 }), expect.objectContaining({ seatsHeld: 0 })]);
+    await expect(ledger.confirmHold(hold)).rejects.toMatchObject({ code: ErrorCode.HoldExpired });
+
+    expect(await ledger.expireOverdue(stalls.categoryId, new Date())).toBe(2);
+    expect((await linesOf(hold.reference)).map((line) => line.state)).toEqual([LineState.Returned, LineState.Returned]);
+    expect(await counters(stalls)).toMatchObject({ seatsHeld: 0 });
+  });
+
+  it('releases every line of a hold, the ones a sweep already returned excepted', async () => {
+    const [stalls, circle] = await twoCategories(10, 10);
+    const { hold } = await ledger.hold({ ...order([stalls, 2], [circle, 3]), expiresAt: inAMinute() });
+    await dataSource.getRepository(Hold).update({ id: hold.id }, { expiresAt: new Date(Date.now() - 1000) });
+    await ledger.expireOverdue(circle.categoryId, new Date());
+
+    await ledger.releaseHold(hold);
+
+    expect([await counters(stalls), await counters(circle)]).toEqual([expect.objectContaining({ seatsHeld: 0 }), expect.objectContaining({ seatsHeld: 0 })]);
+    expect(await linesOf(hold.reference)).toEqual([]);
   });
 });

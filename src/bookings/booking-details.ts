@@ -1,20 +1,24 @@
 import type { Event } from '../events/event.entity.js';
 import type { Booking } from '../inventory/booking.entity.js';
 import type { Hold } from '../inventory/hold.entity.js';
+import type { OrderLine } from '../inventory/order-line.entity.js';
+import type { Ticket } from '../inventory/ticket.entity.js';
 
-/** A booking with what its answer names: the event it is for and its category. */
+/** A booking with what its answer names: its event (categories included), its lines and its tickets. */
 export interface BookingDetails {
   booking: Booking;
-  event: Pick<Event, 'id' | 'name' | 'venue' | 'date'>;
-  categoryName: string;
+  event: Event;
+  lines: OrderLine[];
+  tickets: Ticket[];
 }
 
 export interface HoldDetails {
   hold: Hold;
-  categoryName: string;
+  event: Event;
+  lines: OrderLine[];
 }
 
-/** The name of one of the event's categories; every booking and hold belongs to one. */
+/** The name of one of the event's categories; every line and ticket belongs to one. */
 export function categoryNameOf(event: Pick<Event, 'id' | 'ticketCategories'>, categoryId: number): string {
   const category = event.ticketCategories.find((candidate) => candidate.id === categoryId);
   if (!category) throw new Error(`Event ${event.id} has no ticket category ${categoryId}`);

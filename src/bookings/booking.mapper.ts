@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { centsToAmount } from '../common/money.js';
 import { BookingStatus } from '../inventory/booking.entity.js';
 import type { BookingDetails } from './booking-details.js';
+import { mapOrder, ORDER_FIELDS, OrderItemResponse } from './order-item.mapper.js';
+import { mapTicket, TicketResponse } from './ticket.mapper.js';
 
 export class BookedEventSummary {
   @ApiProperty({ type: 'integer', example: 1 })
@@ -17,7 +18,8 @@ export class BookedEventSummary {
   date!: string;
 }
 
-export class BookingResponse {
+/** A booking as lists show it: everything but its tickets. */
+export class BookingSummaryResponse {
   @ApiProperty({ type: 'integer', example: 1 })
   id!: number;
 
@@ -33,17 +35,20 @@ export class BookingResponse {
   @ApiProperty({ type: BookedEventSummary })
   event!: BookedEventSummary;
 
-  @ApiProperty({ example: 'VIP' })
-  ticket_category!: string;
+  @ApiProperty(ORDER_FIELDS.ticket_category)
+  ticket_category!: string | null;
 
-  @ApiProperty({ type: 'integer', example: 2 })
+  @ApiProperty(ORDER_FIELDS.quantity)
   quantity!: number;
 
-  @ApiProperty({ example: 150 })
-  unit_price!: number;
+  @ApiProperty(ORDER_FIELDS.unit_price)
+  unit_price!: number | null;
 
-  @ApiProperty({ example: 300 })
+  @ApiProperty(ORDER_FIELDS.total_price)
   total_price!: number;
+
+  @ApiProperty(ORDER_FIELDS.items)
+  items!: OrderItemResponse[];
 
   @ApiProperty({ type: 'string', nullable: true, example: 'Ada Lovelace' })
   customer_name!: string | null;
@@ -58,7 +63,13 @@ export class BookingResponse {
   cancelled_at!: string | null;
 }
 
-export function mapBooking({ booking, event, categoryName }: BookingDetails): BookingResponse {
+/** A booking as its own answers show it: with a ticket for every seat. */
+export class BookingResponse extends BookingSummaryResponse {
+  @ApiProperty({ type: [TicketResponse], description: 'One per seat; cancelled with the booking.' })
+  tickets!: TicketResponse[];
+}
+
+export function mapBookingSummary({ booking, event, lines }: Omit<BookingDetails, 'tickets'>): BookingSummaryResponse {
   return {
     id: booking.id,
     reference: booking.reference,
@@ -70,13 +81,14 @@ export function mapBooking({ booking, event, categoryName }: BookingDetails): Bo
       venue: event.venue,
       date: event.date.toISOString(),
     },
-    ticket_category: categoryName,
-    quantity: booking.quantity,
-    unit_price: centsToAmount(booking.unitPriceCents),
-    total_price: centsToAmount(booking.totalPriceCents),
+    ...mapOrder(booking, lines, event),
     customer_name: booking.customerName,
     customer_email: booking.customerEmail,
     created_at: booking.createdAt.toISOString(),
     cancelled_at: booking.cancelledAt?.toISOString() ?? null,
   };
+}
+
+export function mapBooking(details: BookingDetails): BookingResponse {
+  return { ...mapBookingSummary(details), tickets: details.tickets.map((ticket) => mapTicket(ticket, details.event)) };
 }

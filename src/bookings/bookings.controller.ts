@@ -7,7 +7,7 @@ import { nextPageLink } from '../http/next-page-link.js';
 import { ParseIdPipe } from '../http/parse-id.pipe.js';
 import { PublicWrite } from '../rate-limit/rate-limit.module.js';
 import { ApiErrors, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS } from '../openapi/api-decorators.js';
-import { BookingResponse, mapBooking } from './booking.mapper.js';
+import { BookingResponse, BookingSummaryResponse, mapBooking, mapBookingSummary } from './booking.mapper.js';
 import { BookingsService } from './bookings.service.js';
 import { CreateBookingDto, SEAT_REQUEST_BODY_LIMIT, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
 import { ListBookingsQuery } from './dto/list-bookings.query.js';
@@ -23,7 +23,7 @@ export class BookingsController {
   @BodyLimit(SEAT_REQUEST_BODY_LIMIT)
   @PublicWrite()
   @Idempotent()
-  @ApiOperation({ summary: 'Book seats in one ticket category of an event (hold and confirm in one step)' })
+  @ApiOperation({ summary: 'Book seats of one or several ticket categories of an event, all or none (hold and confirm in one step)' })
   @ApiIdParam('The event id.')
   @ApiCreatedResponse({ type: BookingResponse })
   @ApiErrors(...SEAT_REQUEST_ERRORS)
@@ -36,7 +36,8 @@ export class BookingsController {
   @ApiOperation({ summary: "An event's bookings with their customers, oldest first (the event's organiser only)" })
   @ApiIdParam('The event id.')
   @ApiOkResponse({
-    type: [BookingResponse],
+    type: [BookingSummaryResponse],
+    description: 'Each booking without its tickets (look one up by reference for them, or download the attendee list).',
     headers: { Link: { description: 'RFC 8288 link to the next page (rel="next"), when there is one.', schema: { type: 'string' } } },
   })
   @ApiErrors(ErrorCode.ValidationFailed, ErrorCode.Unauthorized, ErrorCode.EventNotFound)
@@ -45,11 +46,11 @@ export class BookingsController {
     @Query() query: ListBookingsQuery,
     @CurrentOrganizer() organizerId: number,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<BookingResponse[]> {
+  ): Promise<BookingSummaryResponse[]> {
     const page = await this.bookings.listForEvent(eventId, organizerId, query);
     const link = nextPageLink(`/events/${eventId}/bookings`, { limit: page.limit, status: query.status }, page.nextCursor);
     if (link) void reply.header('Link', link);
-    return page.bookings.map(mapBooking);
+    return page.bookings.map(mapBookingSummary);
   }
 
   @Get('bookings/:reference')

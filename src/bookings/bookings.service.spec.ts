@@ -6,7 +6,7 @@ import type { Environment } from '../config/environment.js';
 import { Event, EventStatus } from '../events/event.entity.js';
 import type { EventsService } from '../events/events.service.js';
 import { Booking } from '../inventory/booking.entity.js';
-import type { SeatLedger, SeatRequest } from '../inventory/seat-ledger.js';
+import type { SeatLedger, SeatOrder } from '../inventory/seat-ledger.js';
 import { TicketCategory } from '../inventory/ticket-category.entity.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
 import type { BookingsRepository } from './bookings.repository.js';
@@ -14,7 +14,7 @@ import { BookingsService } from './bookings.service.js';
 
 function concert(): Event {
   const general = Object.assign(new TicketCategory(), { id: 7, eventId: 1, name: 'General', nameKey: 'general', priceCents: 1999, seatsLimit: 10, seatsSold: 0, seatsHeld: 0, maxPerBooking: 4, salesClosed: false });
-  return Object.assign(new Event(), { id: 1, name: 'Concert', venue: 'Hall', details: null, date: new Date(Date.now() + 86_400_000), createdAt: new Date(), organizerId: 1, status: EventStatus.Scheduled, cancelledAt: null, ticketCategories: [general] });
+  return Object.assign(new Event(), { id: 1, name: 'Concert', venue: 'Hall', details: null, date: new Date(Date.now() + 86_400_000), createdAt: new Date(), organizerId: 1, status: EventStatus.Scheduled, cancelledAt: null, maxTicketsPerBooking: null, ticketCategories: [general] });
 }
 
 /** The service with its collaborators faked: what is asserted is what it asks of them. */
@@ -23,7 +23,7 @@ function setup(coalescing: 'on' | 'off') {
     await new Promise((resolve) => setTimeout(resolve, 5));
     return concert();
   });
-  const book = jest.fn(async (request: SeatRequest) => Object.assign(new Booking(), { id: 1, quantity: request.quantity }));
+  const book = jest.fn(async (order: SeatOrder) => ({ booking: Object.assign(new Booking(), { id: 1, quantity: order.lines[0].quantity }), lines: [], tickets: [] }));
   const metrics = { recordBooking: jest.fn() };
   const config = { get: () => coalescing } as unknown as ConfigService<Environment, true>;
   const service = new BookingsService(
@@ -39,9 +39,9 @@ function setup(coalescing: 'on' | 'off') {
 describe('BookingsService.book', () => {
   it('asks the ledger for the category the name matches, ignoring case, with the buyer', async () => {
     const { service, book, metrics } = setup('off');
-    const { categoryName } = await service.book(1, { ticket_category: 'GENERAL', quantity: 3, customer_name: 'Ada' });
-    expect(book).toHaveBeenCalledWith({ eventId: 1, categoryId: 7, quantity: 3, buyer: { name: 'Ada', email: null } });
-    expect(categoryName).toBe('General');
+    const { booking, event } = await service.book(1, { ticket_category: 'GENERAL', quantity: 3, customer_name: 'Ada', attendee_names: ['Ada'] });
+    expect(book).toHaveBeenCalledWith({ eventId: 1, lines: [{ categoryId: 7, quantity: 3, attendeeNames: ['Ada'] }], buyer: { name: 'Ada', email: null } });
+    expect([booking.quantity, event.id]).toEqual([3, 1]);
     expect(metrics.recordBooking).toHaveBeenCalledWith('created');
   });
 

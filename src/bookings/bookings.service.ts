@@ -9,16 +9,16 @@ import { DEFAULT_PAGE_SIZE } from '../events/dto/list-events.query.js';
 import { hasTakenPlace, type Event } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
 import { BookingStatus, type Booking } from '../inventory/booking.entity.js';
-import { SEAT_LEDGER, type SeatLedger } from '../inventory/seat-ledger.js';
+import { SEAT_LEDGER, type SeatLedger, type SeatLine } from '../inventory/seat-ledger.js';
 import { MetricsService, type BookingOutcome } from '../metrics/metrics.service.js';
-import { categoryNameOf, type BookingDetails } from './booking-details.js';
+import type { BookingDetails } from './booking-details.js';
 import { BookingsRepository } from './bookings.repository.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import type { ListBookingsQuery } from './dto/list-bookings.query.js';
-import { bookableCategory } from './sales-rules.js';
+import { bookableLines, requestedLines } from './sales-rules.js';
 
 export interface BookingPage {
-  bookings: BookingDetails[];
+  bookings: Omit<BookingDetails, 'tickets'>[];
   nextCursor: string | undefined;
   limit: number;
 }
@@ -27,7 +27,7 @@ export interface BookingPage {
 export class BookingsService {
   /**
    * With coalescing on, buyers of one event who arrive together validate against one shared read
-   * of it (see CoalescedReads); the seats themselves are decided under the category's lock.
+   * of it (see CoalescedReads); the seats themselves are decided under the categories' locks.
    */
   private readonly eventReads: CoalescedReads<number, Event> | undefined;
 
@@ -53,17 +53,12 @@ export class BookingsService {
     }
   }
 
-  /** Everything that needs no lock is read and validated first; the ledger locks the category last. */
+  /** Everything that needs no lock is read and validated first; the ledger locks the categories last. */
   private async bookSeats(eventId: number, dto: CreateBookingDto): Promise<BookingDetails> {
     const event = await (this.eventReads ? this.eventReads.read(eventId) : this.events.findOne(eventId));
-    const category = bookableCategory(event, dto.ticket_category, dto.quantity, new Date());
-    const booking = await this.ledger.book({
-      eventId: event.id,
-      categoryId: category.id,
-      quantity: dto.quantity,
-      buyer: { name: dto.customer_name ?? null, email: dto.customer_email ?? null },
-    });
-    return { booking, event, categoryName: category.name };
+    const lines = bookableLines(event, requestedLines(dto), new Date());
+    const sale = await this.ledger.book({ eventId: event.id, lines: lines.map(seatLine), buyer: buyerOf(dto) });
+    return { ...sale, event };
   }
 
   async findByReference(reference: string): Promise<BookingDetails> {
@@ -81,9 +76,11 @@ export class BookingsService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const afterId = query.cursor === undefined ? 0 : decodeBookingCursor(query.cursor);
     const rows = await this.bookings.findForEvent(eventId, afterId, limit, query.status);
-    const bookings = rows.slice(0, limit).map((booking) => ({ booking, event, categoryName: categoryNameOf(event, booking.ticketCategoryId) }));
-    const last = bookings.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeCursor([last.booking.id]) : undefined;
+    const page = rows.slice(0, limit);
+    const lines = await this.bookings.linesOf(page.map((booking) => booking.reference));
+    const bookings = page.map((booking) => ({ booking, event, lines: lines.get(booking.reference) ?? [] }));
+    const last = page.at(-1);
+    const nextCursor = rows.length > limit && last ? encodeCursor([last.id]) : undefined;
     return { bookings, nextCursor, limit };
   }
 
@@ -92,13 +89,27 @@ export class BookingsService {
     const details = await this.findByReference(reference);
     if (details.booking.status === BookingStatus.Cancelled) return details;
     if (hasTakenPlace(details.event, new Date())) throw new EventInPastError(details.booking.eventId);
-    return { ...details, booking: await this.ledger.returnSeats(details.booking) };
+    await this.ledger.returnSeats(details.booking);
+    return this.detailsOf(details.booking);
   }
 
   private async detailsOf(booking: Booking): Promise<BookingDetails> {
-    const event = await this.events.findOne(booking.eventId);
-    return { booking, event, categoryName: categoryNameOf(event, booking.ticketCategoryId) };
+    const [event, lines, tickets] = await Promise.all([
+      this.events.findOne(booking.eventId),
+      this.bookings.linesOf([booking.reference]),
+      this.bookings.ticketsOf(booking.reference),
+    ]);
+    return { booking, event, lines: lines.get(booking.reference) ?? [], tickets };
   }
+}
+
+/** What the ledger takes of a checked line. */
+export function seatLine({ categoryId, quantity, attendeeNames }: SeatLine): SeatLine {
+  return { categoryId, quantity, attendeeNames };
+}
+
+export function buyerOf(dto: CreateBookingDto): { name: string | null; email: string | null } {
+  return { name: dto.customer_name ?? null, email: dto.customer_email ?? null };
 }
 
 /** A refused booking is counted under its error code (`sold_out`, …); anything else is `error`. */

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { centsToAmount } from '../common/money.js';
 import type { HoldDetails } from './booking-details.js';
+import { mapOrder, ORDER_FIELDS, OrderItemResponse } from './order-item.mapper.js';
 
 export class HoldResponse {
   @ApiProperty({ example: '9TGQ3CT328VG', description: 'Confirm or release the hold with it; the booking keeps it.' })
@@ -9,31 +9,31 @@ export class HoldResponse {
   @ApiProperty({ type: 'integer', example: 1 })
   event_id!: number;
 
-  @ApiProperty({ example: 'VIP' })
-  ticket_category!: string;
+  @ApiProperty(ORDER_FIELDS.ticket_category)
+  ticket_category!: string | null;
 
-  @ApiProperty({ type: 'integer', example: 2 })
+  @ApiProperty(ORDER_FIELDS.quantity)
   quantity!: number;
 
-  @ApiProperty({ example: 150 })
-  unit_price!: number;
+  @ApiProperty(ORDER_FIELDS.unit_price)
+  unit_price!: number | null;
 
-  @ApiProperty({ example: 300 })
+  @ApiProperty(ORDER_FIELDS.total_price)
   total_price!: number;
+
+  @ApiProperty(ORDER_FIELDS.items)
+  items!: OrderItemResponse[];
 
   @ApiProperty({ format: 'date-time', example: '2026-11-29T18:52:40.630Z' })
   expires_at!: string;
 }
 
 /** Customer details stay out of it on purpose: anyone with the reference may see a hold. */
-export function mapHold({ hold, categoryName }: HoldDetails): HoldResponse {
+export function mapHold({ hold, event, lines }: HoldDetails): HoldResponse {
   return {
     reference: hold.reference,
     event_id: hold.eventId,
-    ticket_category: categoryName,
-    quantity: hold.quantity,
-    unit_price: centsToAmount(hold.unitPriceCents),
-    total_price: centsToAmount(hold.totalPriceCents),
+    ...mapOrder(hold, lines, event),
     expires_at: hold.expiresAt.toISOString(),
   };
 }

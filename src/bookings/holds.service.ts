@@ -8,10 +8,10 @@ import { EventsService } from '../events/events.service.js';
 import { HoldStatus, type Hold } from '../inventory/hold.entity.js';
 import { SEAT_LEDGER, type SeatLedger } from '../inventory/seat-ledger.js';
 import type { BookingDetails, HoldDetails } from './booking-details.js';
-import { BookingsService } from './bookings.service.js';
+import { BookingsService, buyerOf, seatLine } from './bookings.service.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import { HoldsRepository } from './holds.repository.js';
-import { assertOnSale, bookableCategory } from './sales-rules.js';
+import { assertOnSale, bookableLines, requestedLines } from './sales-rules.js';
 
 /** Expired and released holds are kept this long so that confirming one answers 410/409 rather than 404. */
 const EXPIRED_HOLD_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -42,15 +42,9 @@ export class HoldsService {
   async create(eventId: number, dto: CreateBookingDto): Promise<HoldDetails> {
     const now = new Date();
     const event = await this.events.findOne(eventId);
-    const category = bookableCategory(event, dto.ticket_category, dto.quantity, now);
-    const hold = await this.ledger.hold({
-      eventId: event.id,
-      categoryId: category.id,
-      quantity: dto.quantity,
-      buyer: { name: dto.customer_name ?? null, email: dto.customer_email ?? null },
-      expiresAt: new Date(now.getTime() + this.ttlMs),
-    });
-    return { hold, categoryName: category.name };
+    const lines = bookableLines(event, requestedLines(dto), now);
+    const held = await this.ledger.hold({ eventId: event.id, lines: lines.map(seatLine), buyer: buyerOf(dto), expiresAt: new Date(now.getTime() + this.ttlMs) });
+    return { ...held, event };
   }
 
   /** Moves the held seats to sold and books them at the price the hold was given. */

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../common/error-code.js';
 import { EventStatus, type Event } from '../events/event.entity.js';
 import type { TicketCategory } from '../inventory/ticket-category.entity.js';
-import { bookableCategory } from './sales-rules.js';
+import { bookableLines, requestedLines } from './sales-rules.js';
 
 const now = new Date('2027-01-01T12:00:00Z');
 
@@ -31,6 +31,7 @@ function event(date: string, categories = [category()]): Event {
     organizerId: 1,
     status: EventStatus.Scheduled,
     cancelledAt: null,
+    maxTicketsPerBooking: null,
     ticketCategories: categories,
   };
 }
@@ -44,33 +45,64 @@ function codeOf(action: () => unknown): ErrorCode | undefined {
   }
 }
 
-describe('bookableCategory', () => {
+describe('bookableLines', () => {
   const upcoming = '2027-02-01T00:00:00Z';
+  const line = (categoryName: string, quantity = 1) => ({ categoryName, quantity, attendeeNames: [] });
 
-  it('returns the category matching the name regardless of case', () => {
-    expect(bookableCategory(event(upcoming), 'vIp', 1, now).id).toBe(7);
+  it('answers each line with the category its name matches, ignoring case', () => {
+    expect(bookableLines(event(upcoming), [line('vIp', 2)], now)).toEqual([expect.objectContaining({ categoryId: 7, quantity: 2 })]);
   });
 
   it('rejects an event whose date has come with EVENT_IN_PAST', () => {
-    expect(codeOf(() => bookableCategory(event('2027-01-01T12:00:00Z'), 'VIP', 1, now))).toBe(ErrorCode.EventInPast);
+    expect(codeOf(() => bookableLines(event('2027-01-01T12:00:00Z'), [line('VIP')], now))).toBe(ErrorCode.EventInPast);
   });
 
   it('checks the date before the category name', () => {
-    expect(codeOf(() => bookableCategory(event('2026-01-01T00:00:00Z'), 'Nope', 1, now))).toBe(ErrorCode.EventInPast);
+    expect(codeOf(() => bookableLines(event('2026-01-01T00:00:00Z'), [line('Nope')], now))).toBe(ErrorCode.EventInPast);
   });
 
   it('rejects a cancelled event with EVENT_CANCELLED, before anything else', () => {
     const cancelled = { ...event('2026-01-01T00:00:00Z'), status: EventStatus.Cancelled };
-    expect(codeOf(() => bookableCategory(cancelled, 'Nope', 1, now))).toBe(ErrorCode.EventCancelled);
+    expect(codeOf(() => bookableLines(cancelled, [line('Nope')], now))).toBe(ErrorCode.EventCancelled);
   });
 
-  it('rejects an unknown category with TICKET_CATEGORY_NOT_FOUND', () => {
-    expect(codeOf(() => bookableCategory(event(upcoming), 'Balcony', 1, now))).toBe(ErrorCode.TicketCategoryNotFound);
+  it('rejects an unknown category with TICKET_CATEGORY_NOT_FOUND, naming the first unknown line', () => {
+    const both = event(upcoming, [category(), category({ id: 8, name: 'Stalls', nameKey: 'stalls' })]);
+    expect(() => bookableLines(both, [line('VIP'), line('Balcony'), line('Attic')], now)).toThrow('Event 1 has no ticket category named "Balcony".');
   });
 
-  it('rejects more than max_per_booking with QUANTITY_ABOVE_LIMIT naming the limit', () => {
+  it('checks every category name before any per-booking limit', () => {
+    const limited = event(upcoming, [category({ maxPerBooking: 1 })]);
+    expect(codeOf(() => bookableLines(limited, [line('VIP', 5), line('Balcony')], now))).toBe(ErrorCode.TicketCategoryNotFound);
+  });
+
+  it("rejects a line over its category's max_per_booking with QUANTITY_ABOVE_LIMIT naming the limit", () => {
     const limited = event(upcoming, [category({ maxPerBooking: 4 })]);
-    expect(bookableCategory(limited, 'VIP', 4, now).id).toBe(7);
-    expect(() => bookableCategory(limited, 'VIP', 5, now)).toThrow('At most 4 seats of "VIP" can be taken in one booking.');
+    expect(bookableLines(limited, [line('VIP', 4)], now)).toHaveLength(1);
+    expect(() => bookableLines(limited, [line('VIP', 5)], now)).toThrow('At most 4 seats of "VIP" can be taken in one booking.');
+  });
+
+  it("rejects an order over the event's max_tickets_per_booking, summed over its lines", () => {
+    const capped = { ...event(upcoming, [category(), category({ id: 8, name: 'Stalls', nameKey: 'stalls' })]), maxTicketsPerBooking: 5 };
+    expect(bookableLines(capped, [line('VIP', 2), line('Stalls', 3)], now)).toHaveLength(2);
+    expect(() => bookableLines(capped, [line('VIP', 2), line('Stalls', 4)], now)).toThrow('At most 5 tickets can be taken in one booking, over all its lines.');
+  });
+
+  it('caps an order at 1,000 tickets where the event sets no maximum', () => {
+    const roomy = event(upcoming, [category({ seatsLimit: 5000 }), category({ id: 8, name: 'Stalls', nameKey: 'stalls' })]);
+    expect(codeOf(() => bookableLines(roomy, [line('VIP', 600), line('Stalls', 401)], now))).toBe(ErrorCode.QuantityAboveLimit);
+  });
+});
+
+describe('requestedLines', () => {
+  it('reads the one-category form as one line', () => {
+    expect(requestedLines({ ticket_category: 'VIP', quantity: 2, attendee_names: ['Ada'] })).toEqual([{ categoryName: 'VIP', quantity: 2, attendeeNames: ['Ada'] }]);
+  });
+
+  it('reads items in the order sent', () => {
+    expect(requestedLines({ items: [{ ticket_category: 'VIP', quantity: 1 }, { ticket_category: 'Stalls', quantity: 3, attendee_names: ['Bo'] }] })).toEqual([
+      { categoryName: 'VIP', quantity: 1, attendeeNames: [] },
+      { categoryName: 'Stalls', quantity: 3, attendeeNames: ['Bo'] },
+    ]);
   });
 });

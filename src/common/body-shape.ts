@@ -11,6 +11,27 @@ export const MAX_BODY_DEPTH = 32;
  */
 export const MAX_BODY_MEMBERS = 500;
 
+const MEMBERS_METADATA = Symbol('maxBodyMembers');
+
+/** The most members any body may declare it holds: walks that run before a DTO is known stop here. */
+export const MAX_DECLARABLE_MEMBERS = 1_200;
+
+/**
+ * A body shape that legitimately holds more members than MAX_BODY_MEMBERS (a name for each of a
+ * thousand tickets, say) declares its own bound on its DTO class; the routes that take it declare a
+ * body limit to match, so the cost of a request stays bounded by its size.
+ */
+export function MaxBodyMembers(count: number): ClassDecorator {
+  if (count > MAX_DECLARABLE_MEMBERS) throw new Error(`A body may hold at most ${MAX_DECLARABLE_MEMBERS} members, not ${count}`);
+  return (target) => Reflect.defineMetadata(MEMBERS_METADATA, count, target);
+}
+
+/** The member bound of a DTO class (MAX_BODY_MEMBERS unless it declares its own). */
+export function maxMembersOf(type: unknown): number {
+  const declared: unknown = typeof type === 'function' ? Reflect.getMetadata(MEMBERS_METADATA, type) : undefined;
+  return typeof declared === 'number' ? declared : MAX_BODY_MEMBERS;
+}
+
 /**
  * Names no field of ours has, which the mapping to a DTO drops without a word instead of letting
  * validation report them: class-transformer skips a key the DTO inherits as a method (toString,
@@ -30,7 +51,7 @@ type Pending = [value: unknown, path: string, depth: number];
  * as a different replacement character by each database). Iterative and stopped at the first
  * limit, so a hostile body costs no more than its size.
  */
-export function assertBodyShape(body: unknown, subject = 'the request body'): void {
+export function assertBodyShape(body: unknown, subject = 'the request body', maxMembers = MAX_BODY_MEMBERS): void {
   const problems: string[] = [];
   const pending: Pending[] = [[body, '', 0]];
   let members = 0;
@@ -43,8 +64,8 @@ export function assertBodyShape(body: unknown, subject = 'the request body'): vo
     if (value === null || typeof value !== 'object') continue;
     if (depth >= MAX_BODY_DEPTH) throw new ValidationFailedError([`${subject} must not be nested more than ${MAX_BODY_DEPTH} levels deep`]);
     members += Array.isArray(value) ? value.length : Object.keys(value).length;
-    if (members > MAX_BODY_MEMBERS) {
-      throw new ValidationFailedError([`${subject} must not hold more than ${MAX_BODY_MEMBERS} fields and array items in all`]);
+    if (members > maxMembers) {
+      throw new ValidationFailedError([`${subject} must not hold more than ${maxMembers} fields and array items in all`]);
     }
     const prefix = path === '' ? '' : `${path}.`;
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {

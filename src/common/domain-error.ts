@@ -116,6 +116,13 @@ export class AlreadyExistsError extends DomainError {
   }
 }
 
+/** The whole order is over the tickets one booking may take (the event's max_tickets_per_booking). */
+export class TooManyTicketsError extends DomainError {
+  constructor(limit: number) {
+    super(ErrorCode.QuantityAboveLimit, `At most ${limit} ticket${limit === 1 ? '' : 's'} can be taken in one booking, over all its lines.`);
+  }
+}
+
 export class BookingNotFoundError extends DomainError {
   constructor(reference: string) {
     super(ErrorCode.BookingNotFound, `No booking has the reference "${reference}".`);

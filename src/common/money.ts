@@ -24,6 +24,6 @@ export function formatCentsAsDecimal(cents: number): string {
 }
 
 export const centsColumnTransformer: ValueTransformer = {
-  to: (cents: number | undefined) => (cents === undefined ? undefined : formatCentsAsDecimal(cents)),
+  to: (cents: number | null | undefined) => (cents === undefined || cents === null ? cents : formatCentsAsDecimal(cents)),
   from: (value: string | number | null) => (value === null ? null : parseDecimalToCents(value)),
 };

@@ -94,15 +94,36 @@ export const IsNotGreaterThanProperty = (sibling: string, options?: ValidationOp
     ({ property }) => `${property} must not be greater than ${sibling}`,
   )(options);
 
-export const HasUniqueNamesIgnoringCase = rule(
-  'hasUniqueNamesIgnoringCase',
-  (value) => {
-    if (!Array.isArray(value)) return true;
-    const names = value
-      .map((item: unknown) => (item as { name?: unknown } | null)?.name)
-      .filter((name): name is string => typeof name === 'string')
-      .map((name) => name.toLowerCase());
-    return new Set(names).size === names.length;
-  },
-  ({ property }) => `${property} must have unique names (compared case-insensitively)`,
-);
+/** The items of an array name distinct things: their `key` property (a name) is unique ignoring case. */
+export const HasUniqueNamesIgnoringCase = (key = 'name', options?: ValidationOptions) =>
+  rule(
+    'hasUniqueNamesIgnoringCase',
+    (value) => {
+      if (!Array.isArray(value)) return true;
+      const names = value
+        .map((item: unknown) => (item as Record<string, unknown> | null)?.[key])
+        .filter((name): name is string => typeof name === 'string')
+        .map((name) => name.toLowerCase());
+      return new Set(names).size === names.length;
+    },
+    ({ property }) => `${property} must have unique ${key === 'name' ? 'names' : `${key} values`} (compared case-insensitively)`,
+  )(options);
+
+/** An array no longer than a sibling number (names for at most `quantity` seats, say); a missing sibling is reported by its own rules. */
+export const IsNoLongerThanProperty = (sibling: string, options?: ValidationOptions) =>
+  rule(
+    'isNoLongerThanProperty',
+    (value, args) => {
+      const limit = (args.object as Record<string, unknown>)[sibling];
+      return !Array.isArray(value) || typeof limit !== 'number' || value.length <= limit;
+    },
+    ({ property }) => `${property} must not have more entries than ${sibling}`,
+  )(options);
+
+/** One form of a body or the other: this field may not come with any of `others`. */
+export const IsAbsentWith = (others: readonly string[], options?: ValidationOptions) =>
+  rule(
+    'isAbsentWith',
+    (_value, args) => others.every((other) => (args.object as Record<string, unknown>)[other] === undefined),
+    ({ property }) => `${property} must not be sent together with ${others.join(', ')}`,
+  )(options);

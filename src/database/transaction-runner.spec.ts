@@ -62,11 +62,18 @@ describe('TransactionRunner', () => {
     expect(statements.at(-1)).toBe('ROLLBACK');
   });
 
-  it('bounds lock waits once per pooled connection, before its first transaction', async () => {
+  it('bounds lock waits and reads committed rows, set once per pooled connection before its first transaction', async () => {
     const { runner, statements } = runnerFailingWith([]);
     await runner.run(async () => 'first');
     await runner.run(async () => 'second');
-    expect(statements).toEqual(['SET SESSION innodb_lock_wait_timeout = ?', 'START TRANSACTION', 'COMMIT', 'START TRANSACTION', 'COMMIT']);
+    expect(statements).toEqual([
+      'SET SESSION innodb_lock_wait_timeout = ?',
+      'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
+      'START TRANSACTION',
+      'COMMIT',
+      'START TRANSACTION',
+      'COMMIT',
+    ]);
   });
 
   it('runs SQLite write transactions one after another', async () => {

@@ -22,7 +22,7 @@ export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
   readonly isSqlite: boolean;
   private readonly lockWaitTimeoutSeconds: number;
-  private readonly connectionsWithLockTimeout = new WeakSet<object>();
+  private readonly preparedConnections = new WeakSet<object>();
   private sqliteTail: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -68,17 +68,20 @@ export class TransactionRunner {
   }
 
   /**
-   * Runs `use` on a pooled MySQL connection (TypeORM's public QueryRunner.connect()) whose lock
-   * waits are bounded: set once per connection, since the server's default of 50 s would hold a
-   * buyer far too long.
+   * Runs `use` on a pooled MySQL connection (TypeORM's public QueryRunner.connect()), set up once
+   * per connection for how every write here works. Lock waits are bounded: the server's default of
+   * 50 s would hold a buyer far too long. Reads see what is committed when they run (READ
+   * COMMITTED), not a snapshot from the transaction's first read: correctness comes from row locks,
+   * and a row re-read once its lock is held must be the row as it is, not as it was before the wait.
    */
   async onMysqlConnection<T>(use: (runner: QueryRunner, connection: object) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner('master');
     try {
       const connection = (await runner.connect()) as object;
-      if (!this.connectionsWithLockTimeout.has(connection)) {
+      if (!this.preparedConnections.has(connection)) {
         await runner.query('SET SESSION innodb_lock_wait_timeout = ?', [this.lockWaitTimeoutSeconds]);
-        this.connectionsWithLockTimeout.add(connection);
+        await runner.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        this.preparedConnections.add(connection);
       }
       return await use(runner, connection);
     } finally {

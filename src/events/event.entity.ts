@@ -37,6 +37,10 @@ export class Event {
   @Column({ name: 'cancelled_at', type: 'datetime', precision: 3, nullable: true })
   cancelledAt!: Date | null;
 
+  /** Most tickets one booking or hold may take over all its lines; null for the system's maximum. */
+  @Column({ name: 'max_tickets_per_booking', type: 'integer', nullable: true })
+  maxTicketsPerBooking!: number | null;
+
   /** Loaded by the events repository; not a relation, so the seat ledger's tables need not know of events. */
   ticketCategories!: TicketCategory[];
 }

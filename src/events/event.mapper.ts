@@ -45,6 +45,9 @@ export class EventResponse {
   @ApiProperty({ enum: EventStatus, example: EventStatus.Scheduled })
   status!: EventStatus;
 
+  @ApiProperty({ type: 'integer', nullable: true, example: null, description: 'Most tickets one booking or hold may take over all its lines; null for the maximum of 1,000.' })
+  max_tickets_per_booking!: number | null;
+
   @ApiProperty({ description: 'True when no category has a seat available right now.' })
   sold_out!: boolean;
 
@@ -73,6 +76,7 @@ export function mapEvent(event: Event): EventResponse {
     date: event.date.toISOString(),
     details: event.details,
     status: event.status,
+    max_tickets_per_booking: event.maxTicketsPerBooking,
     sold_out: categories.every((category) => seatsLeft(category) <= 0),
     ticket_categories: categories.map(mapTicketCategory),
   };

@@ -14,7 +14,7 @@ import type { EventCursor } from './event-cursor.js';
 /** A category as the organiser describes it, before it has an id or counters. */
 export type NewCategory = Pick<TicketCategory, 'name' | 'nameKey' | 'priceCents' | 'seatsLimit' | 'seatsSold' | 'maxPerBooking'>;
 
-export type EventFields = Pick<Event, 'name' | 'venue' | 'details' | 'date'>;
+export type EventFields = Pick<Event, 'name' | 'venue' | 'details' | 'date' | 'maxTicketsPerBooking'>;
 
 /** The queries of events and their categories. Reads run on the pool; writes inside the caller's transaction. */
 @Injectable()
@@ -139,6 +139,7 @@ function eventFromRow(row: Record<string, unknown>): Event {
     organizerId: readNullableInteger(row.event_organizer_id),
     status: row.event_status as EventStatus,
     cancelledAt: readNullableDate(row.event_cancelled_at),
+    maxTicketsPerBooking: readNullableInteger(row.event_max_tickets_per_booking),
     ticketCategories: [],
   });
 }

@@ -27,7 +27,14 @@ export class EventsService {
   ) {}
 
   async create(dto: CreateEventDto, organizerId: number): Promise<Event> {
-    const fields = { name: dto.name, venue: dto.venue, details: dto.details ?? null, date: new Date(dto.date), organizerId };
+    const fields = {
+      name: dto.name,
+      venue: dto.venue,
+      details: dto.details ?? null,
+      date: new Date(dto.date),
+      maxTicketsPerBooking: dto.max_tickets_per_booking ?? null,
+      organizerId,
+    };
     const categories = dto.ticket_categories.map((category) => newCategory({ ...category, seatsSold: category.seats_sold ?? 0 }));
     const id = await this.transactions.run((manager) => this.events.insert(manager, fields, categories));
     return this.findOne(id);
@@ -167,5 +174,6 @@ function eventChanges(dto: UpdateEventDto): Partial<EventFields> {
     ...(dto.venue !== undefined && { venue: dto.venue }),
     ...(dto.details !== undefined && { details: dto.details }),
     ...(dto.date !== undefined && { date: new Date(dto.date) }),
+    ...(dto.max_tickets_per_booking !== undefined && { maxTicketsPerBooking: dto.max_tickets_per_booking }),
   };
 }

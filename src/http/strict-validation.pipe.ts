@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
-import { assertBodyShape } from '../common/body-shape.js';
+import { assertBodyShape, maxMembersOf } from '../common/body-shape.js';
 import { ValidationFailedError } from '../common/domain-error.js';
 
 /**
@@ -25,8 +25,8 @@ export class StrictValidationPipe extends ValidationPipe {
     if (expectsObject && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw new ValidationFailedError(['The request body must be a JSON object.']);
     }
-    if (metadata.type === 'body') assertBodyShape(value);
-    if (metadata.type === 'query') assertBodyShape(value, 'the query string');
+    if (metadata.type === 'body') assertBodyShape(value, 'the request body', maxMembersOf(metadata.metatype));
+    if (metadata.type === 'query') assertBodyShape(value, 'the query string', maxMembersOf(metadata.metatype));
     return super.transform(value, metadata);
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { assertBodyShape } from '../common/body-shape.js';
+import { assertBodyShape, MAX_BODY_MEMBERS } from '../common/body-shape.js';
 import { ValidationFailedError } from '../common/domain-error.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -12,10 +12,13 @@ export function parseIdempotencyKey(header: string | string[]): string {
   return header;
 }
 
-/** The request a key stands for; bodies that differ only in key order are the same request. */
-export function requestFingerprint(method: string, url: string, body: unknown, authorization = ''): string {
-  // This runs before the validation pipe, so it guards its own recursion.
-  assertBodyShape(body);
+/**
+ * The request a key stands for; bodies that differ only in key order are the same request. This
+ * runs before the validation pipe, so it guards its own recursion and work with the same shape
+ * check, and the bound on members the route's body declares (`maxMembers`).
+ */
+export function requestFingerprint(method: string, url: string, body: unknown, authorization = '', maxMembers = MAX_BODY_MEMBERS): string {
+  assertBodyShape(body, 'the request body', maxMembers);
   return createHash('sha256').update(`${method} ${url}
 ${authorization}
 ${canonicalJson(body)}`).digest('hex');

@@ -1,6 +1,8 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable, of } from 'rxjs';
+import { maxMembersOf } from '../common/body-shape.js';
+import { bodyTypeOf } from '../http/body-type.js';
 import { IDEMPOTENCY_HEADER, parseIdempotencyKey, requestFingerprint } from './idempotency-key.js';
 import { IdempotencyStore } from './idempotency.store.js';
 
@@ -17,7 +19,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = parseIdempotencyKey(header);
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     // The caller's credentials are part of the request: one organiser's key never replays another's answer.
-    const fingerprint = requestFingerprint(request.method, request.url, request.body, request.headers.authorization);
+    const fingerprint = requestFingerprint(request.method, request.url, request.body, request.headers.authorization, maxMembersOf(bodyTypeOf(context)));
     const claim = await this.store.claim(key, fingerprint);
     if (claim.kind === 'replay') {
       void reply.status(claim.status).header('Idempotent-Replayed', 'true');

@@ -8,13 +8,15 @@ import { TransactionRunner } from '../database/transaction-runner.js';
 import { Booking } from './booking.entity.js';
 import { Hold } from './hold.entity.js';
 import { MysqlSeatLedger } from './mysql/mysql-seat-ledger.js';
+import { OrderLine } from './order-line.entity.js';
 import { SEAT_LEDGER } from './seat-ledger.js';
 import { SqliteSeatLedger } from './sqlite-seat-ledger.js';
 import { TicketCategory } from './ticket-category.entity.js';
+import { Ticket } from './ticket.entity.js';
 
 /** The seat ledger behind its port, with the adapter for the configured database, and the tables it keeps. */
 @Module({
-  imports: [TypeOrmModule.forFeature([TicketCategory, Booking, Hold]), DatabaseModule],
+  imports: [TypeOrmModule.forFeature([TicketCategory, Booking, Hold, OrderLine, Ticket]), DatabaseModule],
   providers: [
     {
       provide: SEAT_LEDGER,

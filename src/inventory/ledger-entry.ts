@@ -2,8 +2,10 @@ import { Column, PrimaryGeneratedColumn } from 'typeorm';
 import { centsColumnTransformer } from '../common/money.js';
 
 /**
- * What bookings and holds have in common: seats of one category, claimed by a buyer at a price.
- * Each is a table of its own; this class only declares their shared columns once.
+ * What bookings and holds have in common: an order of seats claimed by a buyer, with its lines
+ * (OrderLine) under the same reference. Each is a table of its own; this class only declares
+ * their shared columns once. The category and unit price are those of a one-category order, null
+ * for an order of several.
  */
 export abstract class LedgerEntry {
   @PrimaryGeneratedColumn({ type: 'integer' })
@@ -16,14 +18,15 @@ export abstract class LedgerEntry {
   @Column({ name: 'event_id', type: 'integer' })
   eventId!: number;
 
-  @Column({ name: 'ticket_category_id', type: 'integer' })
-  ticketCategoryId!: number;
+  @Column({ name: 'ticket_category_id', type: 'integer', nullable: true })
+  ticketCategoryId!: number | null;
 
+  /** Seats over all lines. */
   @Column({ type: 'integer' })
   quantity!: number;
 
-  @Column({ name: 'unit_price', type: 'decimal', precision: 10, scale: 2, transformer: centsColumnTransformer })
-  unitPriceCents!: number;
+  @Column({ name: 'unit_price', type: 'decimal', precision: 10, scale: 2, nullable: true, transformer: centsColumnTransformer })
+  unitPriceCents!: number | null;
 
   @Column({ name: 'total_price', type: 'decimal', precision: 16, scale: 2, transformer: centsColumnTransformer })
   totalPriceCents!: number;

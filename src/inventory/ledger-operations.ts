@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { EventCancelledError, HoldAlreadyConfirmedError, HoldExpiredError, HoldNotFoundError, SeatsLimitBelowSoldError } from '../common/domain-error.js';
 import { generateReference } from '../common/reference.js';
+import { generateTicketCode } from '../common/ticket-code.js';
 import { readDate, readNullableDate, readNullableInteger } from '../database/column-values.js';
 import { Booking, BookingStatus } from './booking.entity.js';
 import { Hold, HoldStatus } from './hold.entity.js';
@@ -9,70 +10,87 @@ import {
   addSeats,
   bookingState,
   cancelEventBookings,
+  cancelEventTickets,
+  cancelTickets,
   closeCategory,
-  confirmedSeatsOfCategory,
   deleteHold,
+  deleteLines,
   expireOverdueHolds as expireOverdueHoldsStatement,
   holdState,
   insertBookings,
   insertHold,
+  insertLines,
+  insertTickets,
+  linesOf,
   lockCategory as lockCategoryStatement,
   markBookingCancelled,
   markHoldConfirmed,
+  moveLines,
+  orderLineFromRow,
   overdueHeldSeats,
   releaseEventHolds,
+  returnEventLines,
+  returnOverdueLines,
+  soldSeatsOfCategory,
   STATUS,
   ticketCategoryFromRow,
 } from './ledger-statements.js';
 import { insertedId } from './multi-row-insert.js';
-import type { CategoryTerms, ConfirmedHold, HoldRequest, SeatRequest } from './seat-ledger.js';
-import { assertSeatsAvailable } from './seat-rules.js';
+import { LineState, OrderLine } from './order-line.entity.js';
+import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, Sale, SeatLine, SeatOrder } from './seat-ledger.js';
+import { orderShortage } from './seat-rules.js';
 import { seatsLeft, TicketCategory } from './ticket-category.entity.js';
+import { Ticket, TicketStatus } from './ticket.entity.js';
 
 /**
- * The ledger's operations, written once for both adapters against a LedgerTransaction. Each runs
- * inside a transaction whose first statement locked the category row; holding that lock is what
- * makes each count-then-write safe.
+ * The ledger's operations, written once for both adapters against a LedgerTransaction. Each locks
+ * the categories it changes first — several always in ascending id order, so two operations never
+ * deadlock — then checks, then writes; holding the locks is what makes each count-then-write safe.
  */
 
-export async function lockCategory(tx: LedgerTransaction, categoryId: number): Promise<TicketCategory> {
-  const statement = tx.locksRows ? lockCategoryStatement.rowLock : lockCategoryStatement.exclusive;
-  const [row] = await tx.rows(statement.statement(tx.dataSource, { id: categoryId }));
-  if (!row) throw new Error(`Ticket category ${categoryId} vanished while it was being booked`);
-  return ticketCategoryFromRow(row);
-}
+/** The locked categories by id. */
+export type LockedCategories = Map<number, TicketCategory>;
 
-/** Locks several categories in ascending id order, the one order every operation takes them in. */
-export async function lockCategories(tx: LedgerTransaction, categoryIds: number[]): Promise<TicketCategory[]> {
-  const locked: TicketCategory[] = [];
-  for (const id of [...new Set(categoryIds)].sort((a, b) => a - b)) locked.push(await lockCategory(tx, id));
+/** Locks the categories in ascending id order, the one order every operation takes them in (on MySQL in one round trip). */
+export async function lockCategories(tx: LedgerTransaction, categoryIds: number[]): Promise<LockedCategories> {
+  const statement = tx.locksRows ? lockCategoryStatement.rowLock : lockCategoryStatement.exclusive;
+  const ids = [...new Set(categoryIds)].sort((a, b) => a - b);
+  const results = await tx.rowsOfEach(ids.map((id) => statement.statement(tx.dataSource, { id })));
+  const locked: LockedCategories = new Map();
+  results.forEach(([row], i) => {
+    if (!row) throw new Error(`Ticket category ${ids[i]} vanished while it was being booked`);
+    locked.set(ids[i], ticketCategoryFromRow(row));
+  });
   return locked;
 }
 
-/** Locks a category that is about to sell or hold seats; a cancellation that got there first wins. */
-export async function lockOpenCategory(tx: LedgerTransaction, categoryId: number): Promise<TicketCategory> {
-  const category = await lockCategory(tx, categoryId);
-  if (category.salesClosed) throw new EventCancelledError(category.eventId);
-  return category;
+/** Locks categories that are about to sell or hold seats; a cancellation that got there first wins. */
+export async function lockOpenCategories(tx: LedgerTransaction, categoryIds: number[]): Promise<LockedCategories> {
+  const locked = await lockCategories(tx, categoryIds);
+  for (const category of locked.values()) if (category.salesClosed) throw new EventCancelledError(category.eventId);
+  return locked;
 }
 
 /**
- * Turns the category's overdue active holds into expired ones and gives their seats back.
- * Called by the sweep, and by a booking or hold that would not fit while overdue holds still
- * count: an expired hold never blocks a buyer, whether or not the sweep has run yet.
+ * Returns the seats of the category's held lines whose hold's time ran out, and marks those holds
+ * expired. Called by the sweep, and by an order that would not fit while overdue holds still count:
+ * an expired hold never blocks a buyer, whether or not the sweep has run yet. A hold of several
+ * categories is expired whole; each of its other lines comes back when its own category is locked.
  */
 export async function expireOverdueHolds(tx: LedgerTransaction, category: TicketCategory, now: Date): Promise<number> {
-  const overdue = { categoryId: category.id, active: STATUS.active, now };
+  const overdue = { categoryId: category.id, held: STATUS.held, now };
   const [row] = await tx.rows(overdueHeldSeats.statement(tx.dataSource, overdue));
   const seats = Number(row?.seats ?? 0);
   if (seats === 0) return 0;
-  await tx.rows(expireOverdueHoldsStatement.statement(tx.dataSource, { ...overdue, expired: STATUS.expired }));
-  await tx.rows(addSeats.statement(tx.dataSource, seatChange(category, { held: -seats })));
-  countChange(category, { held: -seats });
+  await tx.rowsOfEach([
+    expireOverdueHoldsStatement.statement(tx.dataSource, { categoryId: category.id, active: STATUS.active, expired: STATUS.expired, now }),
+    returnOverdueLines.statement(tx.dataSource, { ...overdue, returned: STATUS.returned }),
+  ]);
+  changeSeats(tx, category, { held: -seats });
   return seats;
 }
 
-/** Makes room by expiring overdue holds only when the request would not fit otherwise. */
+/** Makes room by expiring overdue holds only when the line would not fit otherwise. */
 export async function freeOverdueSeatsIfShort(tx: LedgerTransaction, category: TicketCategory, quantity: number, now: Date): Promise<void> {
   if (seatsLeft(category) < quantity && category.seatsHeld > 0) await expireOverdueHolds(tx, category, now);
 }
@@ -83,84 +101,148 @@ export interface SeatChange {
 }
 
 /** One UPDATE for both counters, sent with the commit; the in-memory copy follows so later checks see the new counts. */
-export function changeSeats(tx: LedgerTransaction, category: TicketCategory, change: SeatChange): void {
-  void tx.write(addSeats.statement(tx.dataSource, seatChange(category, change)));
-  countChange(category, change);
-}
-
-function seatChange(category: TicketCategory, { sold = 0, held = 0 }: SeatChange): Record<string, unknown> {
-  return { sold: Math.trunc(sold), held: Math.trunc(held), id: category.id };
-}
-
-function countChange(category: TicketCategory, { sold = 0, held = 0 }: SeatChange): void {
+export function changeSeats(tx: LedgerTransaction, category: TicketCategory, { sold = 0, held = 0 }: SeatChange): void {
+  void tx.write(addSeats.statement(tx.dataSource, { sold: Math.trunc(sold), held: Math.trunc(held), id: category.id }));
   category.seatsSold += sold;
   category.seatsHeld += held;
 }
 
-/** A confirmed booking of seats just counted as sold on the locked category, priced from that row. */
-export function newBooking(category: TicketCategory, request: SeatRequest, reference = generateReference(), unitPriceCents = category.priceCents): Booking {
+/** The order's lines priced from their locked rows, so a price read before the lock never reaches an order. */
+export function pricedLines(order: SeatOrder, locked: LockedCategories, reference: string, state: LineState): OrderLine[] {
+  return order.lines.map((line, position) => {
+    const unitPriceCents = (locked.get(line.categoryId) as TicketCategory).priceCents;
+    return Object.assign(new OrderLine(), {
+      reference,
+      eventId: order.eventId,
+      ticketCategoryId: line.categoryId,
+      position,
+      quantity: line.quantity,
+      unitPriceCents,
+      totalPriceCents: unitPriceCents * line.quantity,
+      attendeeNames: state === LineState.Held && line.attendeeNames.length > 0 ? line.attendeeNames : null,
+      state,
+    });
+  });
+}
+
+/** What a booking or hold says of its lines as a whole: the category and unit price only of a one-line order. */
+function orderTotals(lines: Pick<OrderLine, 'ticketCategoryId' | 'quantity' | 'unitPriceCents' | 'totalPriceCents'>[]) {
+  const single = lines.length === 1 ? lines[0] : undefined;
+  return {
+    ticketCategoryId: single?.ticketCategoryId ?? null,
+    unitPriceCents: single?.unitPriceCents ?? null,
+    quantity: lines.reduce((sum, line) => sum + line.quantity, 0),
+    totalPriceCents: lines.reduce((sum, line) => sum + line.totalPriceCents, 0),
+  };
+}
+
+export function newBooking(order: SeatOrder, lines: OrderLine[], reference: string): Booking {
   return Object.assign(new Booking(), {
     reference,
     status: BookingStatus.Confirmed,
-    eventId: request.eventId,
-    ticketCategoryId: category.id,
-    quantity: request.quantity,
-    unitPriceCents,
-    totalPriceCents: unitPriceCents * request.quantity,
-    customerName: request.buyer.name,
-    customerEmail: request.buyer.email,
+    eventId: order.eventId,
+    ...orderTotals(lines),
+    customerName: order.buyer.name,
+    customerEmail: order.buyer.email,
     createdAt: new Date(),
     cancelledAt: null,
   });
 }
 
-/** A booking whose id the database has not answered yet: sent with the commit, known after it. */
-export interface PendingBooking {
-  booking: Booking;
+/** A ticket for every seat of every line, named in order from the names given with the line. */
+export function ticketsFor(reference: string, eventId: number, lines: Pick<SeatLine, 'categoryId' | 'quantity' | 'attendeeNames'>[]): Ticket[] {
+  const createdAt = new Date();
+  return lines.flatMap((line) =>
+    Array.from({ length: line.quantity }, (_, seat) =>
+      Object.assign(new Ticket(), {
+        code: generateTicketCode(),
+        reference,
+        eventId,
+        ticketCategoryId: line.categoryId,
+        attendeeName: line.attendeeNames[seat] ?? null,
+        status: TicketStatus.Valid,
+        checkedInAt: null,
+        createdAt,
+      }),
+    ),
+  );
+}
+
+/** A sale whose booking id the database has not answered yet: sent with the commit, known after it. */
+export interface PendingSale extends Sale {
   inserted: Promise<unknown>;
 }
 
-/** One request, one transaction: lock, check, then the counter update and the insert sent with the commit. */
-export async function sellSeats(tx: LedgerTransaction, request: SeatRequest): Promise<PendingBooking> {
-  return sellOnLockedRow(tx, await lockOpenCategory(tx, request.categoryId), request);
+/** One order, one transaction: lock every category, check every line, then every write sent with the commit. */
+export async function sellOrder(tx: LedgerTransaction, order: SeatOrder): Promise<PendingSale> {
+  return sellOnLockedRows(tx, await lockOpenCategories(tx, order.lines.map((line) => line.categoryId)), order);
 }
 
-export async function sellOnLockedRow(tx: LedgerTransaction, locked: TicketCategory, request: SeatRequest): Promise<PendingBooking> {
-  await freeOverdueSeatsIfShort(tx, locked, request.quantity, new Date());
-  assertSeatsAvailable(locked, request.quantity);
-  changeSeats(tx, locked, { sold: request.quantity });
-  const booking = newBooking(locked, request);
-  return { booking, inserted: tx.write(insertBookings.statement(tx.dataSource, [booking])) };
+/** Checks every line of the order on its locked row (sold out first, then short), and writes only if all fit. */
+export async function sellOnLockedRows(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder): Promise<PendingSale> {
+  await takeSeats(tx, locked, order, 'sold');
+  const reference = generateReference();
+  const lines = pricedLines(order, locked, reference, LineState.Sold);
+  const booking = newBooking(order, lines, reference);
+  const tickets = ticketsFor(reference, order.eventId, order.lines);
+  const inserted = tx.write(insertBookings.statement(tx.dataSource, [booking]));
+  void tx.write(insertLines.statement(tx.dataSource, lines));
+  void tx.write(insertTickets.statement(tx.dataSource, tickets));
+  return { booking, lines, tickets, inserted };
 }
 
-/** Once the transaction has committed: the booking with the id the database gave it. */
-export async function completed({ booking, inserted }: PendingBooking): Promise<Booking> {
-  booking.id = insertedId(await inserted);
-  return booking;
-}
-
-export async function holdSeats(tx: LedgerTransaction, request: HoldRequest): Promise<Hold> {
+async function takeSeats(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder, as: keyof SeatChange): Promise<void> {
   const now = new Date();
-  const locked = await lockOpenCategory(tx, request.categoryId);
-  await freeOverdueSeatsIfShort(tx, locked, request.quantity, now);
-  assertSeatsAvailable(locked, request.quantity);
-  changeSeats(tx, locked, { held: request.quantity });
+  for (const line of order.lines) await freeOverdueSeatsIfShort(tx, locked.get(line.categoryId) as TicketCategory, line.quantity, now);
+  const shortage = orderShortage(order.lines.map((line) => ({ category: locked.get(line.categoryId) as TicketCategory, quantity: line.quantity })));
+  if (shortage) throw shortage;
+  for (const line of order.lines) changeSeats(tx, locked.get(line.categoryId) as TicketCategory, { [as]: line.quantity });
+}
+
+/** Once the transaction has committed: the sale with the booking id the database gave it. */
+export async function completed({ inserted, ...sale }: PendingSale): Promise<Sale> {
+  sale.booking.id = insertedId(await inserted);
+  return sale;
+}
+
+export async function holdSeats(tx: LedgerTransaction, order: HoldOrder): Promise<HeldOrder> {
+  const locked = await lockOpenCategories(tx, order.lines.map((line) => line.categoryId));
+  await takeSeats(tx, locked, order, 'held');
+  const reference = generateReference();
+  const lines = pricedLines(order, locked, reference, LineState.Held);
   const hold = Object.assign(new Hold(), {
-    reference: generateReference(),
+    reference,
     status: HoldStatus.Active,
-    eventId: request.eventId,
-    ticketCategoryId: locked.id,
-    quantity: request.quantity,
-    unitPriceCents: locked.priceCents,
-    totalPriceCents: locked.priceCents * request.quantity,
-    customerName: request.buyer.name,
-    customerEmail: request.buyer.email,
-    expiresAt: request.expiresAt,
+    eventId: order.eventId,
+    ...orderTotals(lines),
+    customerName: order.buyer.name,
+    customerEmail: order.buyer.email,
+    expiresAt: order.expiresAt,
     bookingId: null,
-    createdAt: now,
+    createdAt: new Date(),
   });
+  void tx.write(insertLines.statement(tx.dataSource, lines));
   hold.id = insertedId(await tx.rows(insertHold.statement(tx.dataSource, [hold])));
-  return hold;
+  return { hold, lines };
+}
+
+/** An order's lines as they stand: read before locking to know which categories to lock, and again under the locks. */
+async function orderLines(tx: LedgerTransaction, reference: string): Promise<OrderLine[]> {
+  return (await tx.rows(linesOf.statement(tx.dataSource, { reference }))).map(orderLineFromRow);
+}
+
+/** Locks every category of an existing order, in id order, and answers its lines as they are under the locks. */
+async function lockOrder(tx: LedgerTransaction, reference: string, open: boolean): Promise<{ locked: LockedCategories; lines: OrderLine[] }> {
+  const categoryIds = (await orderLines(tx, reference)).map((line) => line.ticketCategoryId);
+  const locked = await (open ? lockOpenCategories(tx, categoryIds) : lockCategories(tx, categoryIds));
+  return { locked, lines: await orderLines(tx, reference) };
+}
+
+/** Gives the seats of the order's lines in `state` back to their categories. */
+function returnSeatsOf(tx: LedgerTransaction, locked: LockedCategories, lines: OrderLine[], state: LineState.Held | LineState.Sold): void {
+  for (const line of lines) {
+    if (line.state === state) changeSeats(tx, locked.get(line.ticketCategoryId) as TicketCategory, { [state]: -line.quantity });
+  }
 }
 
 interface HoldState {
@@ -175,40 +257,58 @@ async function currentHold(tx: LedgerTransaction, hold: Hold): Promise<HoldState
   return { status: row.hold_status as HoldStatus, expiresAt: readDate(row.hold_expires_at), bookingId: readNullableInteger(row.hold_booking_id) };
 }
 
+/** Every line moves from held to sold, booked at the hold's prices under the hold's reference, with a ticket per seat. */
 export async function confirmHold(tx: LedgerTransaction, hold: Hold): Promise<ConfirmedHold> {
-  const locked = await lockOpenCategory(tx, hold.ticketCategoryId);
+  const { locked, lines } = await lockOrder(tx, hold.reference, true);
   const current = await currentHold(tx, hold);
   if (current.status === HoldStatus.Confirmed && current.bookingId !== null) return { bookingId: current.bookingId, created: false };
   if (current.status === HoldStatus.Expired || current.expiresAt.getTime() <= Date.now()) throw new HoldExpiredError(hold.reference);
-  changeSeats(tx, locked, { held: -hold.quantity, sold: hold.quantity });
-  const booking = newBooking(locked, { eventId: hold.eventId, categoryId: locked.id, quantity: hold.quantity, buyer: { name: hold.customerName, email: hold.customerEmail } }, hold.reference, hold.unitPriceCents);
+  for (const line of lines) changeSeats(tx, locked.get(line.ticketCategoryId) as TicketCategory, { held: -line.quantity, sold: line.quantity });
+  const booking = Object.assign(new Booking(), {
+    reference: hold.reference,
+    status: BookingStatus.Confirmed,
+    eventId: hold.eventId,
+    ...orderTotals(lines),
+    customerName: hold.customerName,
+    customerEmail: hold.customerEmail,
+    createdAt: new Date(),
+    cancelledAt: null,
+  });
+  const tickets = ticketsFor(hold.reference, hold.eventId, lines.map((line) => ({ categoryId: line.ticketCategoryId, quantity: line.quantity, attendeeNames: line.attendeeNames ?? [] })));
+  void tx.write(moveLines.statement(tx.dataSource, { reference: hold.reference, from: STATUS.held, to: STATUS.sold }));
+  void tx.write(insertTickets.statement(tx.dataSource, tickets));
   const bookingId = insertedId(await tx.rows(insertBookings.statement(tx.dataSource, [booking])));
   void tx.write(markHoldConfirmed.statement(tx.dataSource, { id: hold.id, bookingId, confirmed: STATUS.holdConfirmed }));
   return { bookingId, created: true };
 }
 
 export async function releaseHold(tx: LedgerTransaction, hold: Hold): Promise<void> {
-  const locked = await lockCategory(tx, hold.ticketCategoryId);
+  const { locked, lines } = await lockOrder(tx, hold.reference, false);
   const current = await currentHold(tx, hold);
   if (current.status === HoldStatus.Confirmed) throw new HoldAlreadyConfirmedError(hold.reference);
+  returnSeatsOf(tx, locked, lines, LineState.Held);
+  void tx.write(deleteLines.statement(tx.dataSource, { reference: hold.reference }));
   void tx.write(deleteHold.statement(tx.dataSource, { id: hold.id }));
-  if (current.status === HoldStatus.Active) changeSeats(tx, locked, { held: -hold.quantity });
 }
 
+/** Cancels the booking, its tickets with it, and returns its seats to every category of its lines. */
 export async function returnSeats(tx: LedgerTransaction, booking: Booking): Promise<Booking> {
-  const locked = await lockCategory(tx, booking.ticketCategoryId);
+  const { locked, lines } = await lockOrder(tx, booking.reference, false);
   const [row] = await tx.rows(bookingState.statement(tx.dataSource, { id: booking.id }));
   if (row?.booking_status === BookingStatus.Cancelled) {
     return Object.assign(booking, { status: BookingStatus.Cancelled, cancelledAt: readNullableDate(row.booking_cancelled_at) });
   }
   const now = new Date();
+  returnSeatsOf(tx, locked, lines, LineState.Sold);
   void tx.write(markBookingCancelled.statement(tx.dataSource, { id: booking.id, cancelled: STATUS.cancelled, now }));
-  changeSeats(tx, locked, { sold: -booking.quantity });
+  void tx.write(moveLines.statement(tx.dataSource, { reference: booking.reference, from: STATUS.sold, to: STATUS.returned }));
+  void tx.write(cancelTickets.statement(tx.dataSource, { reference: booking.reference, valid: STATUS.valid, void: STATUS.void }));
   return Object.assign(booking, { status: BookingStatus.Cancelled, cancelledAt: now });
 }
 
 export async function expireOverdue(tx: LedgerTransaction, categoryId: number, now: Date): Promise<number> {
-  return expireOverdueHolds(tx, await lockCategory(tx, categoryId), now);
+  const locked = await lockCategories(tx, [categoryId]);
+  return expireOverdueHolds(tx, locked.get(categoryId) as TicketCategory, now);
 }
 
 /**
@@ -216,32 +316,37 @@ export async function expireOverdue(tx: LedgerTransaction, categoryId: number, n
  * seats sold and held at that moment and no booking can slip past it.
  */
 export async function changeTerms(tx: LedgerTransaction, manager: EntityManager, changes: CategoryTerms[], now: Date): Promise<void> {
-  const byId = new Map(changes.map((change) => [change.categoryId, change]));
-  for (const locked of await lockCategories(tx, [...byId.keys()])) {
-    const change = byId.get(locked.id) as CategoryTerms;
-    if (change.seatsLimit !== undefined && change.seatsLimit < locked.seatsSold + locked.seatsHeld) {
-      await expireOverdueHolds(tx, locked, now);
-      const taken = locked.seatsSold + locked.seatsHeld;
-      if (change.seatsLimit < taken) throw new SeatsLimitBelowSoldError(locked.name, taken);
+  const locked = await lockCategories(tx, changes.map((change) => change.categoryId));
+  for (const change of [...changes].sort((a, b) => a.categoryId - b.categoryId)) {
+    const category = locked.get(change.categoryId) as TicketCategory;
+    if (change.seatsLimit !== undefined && change.seatsLimit < category.seatsSold + category.seatsHeld) {
+      await expireOverdueHolds(tx, category, now);
+      const taken = category.seatsSold + category.seatsHeld;
+      if (change.seatsLimit < taken) throw new SeatsLimitBelowSoldError(category.name, taken);
     }
     const values = {
       ...(change.priceCents !== undefined && { priceCents: change.priceCents }),
       ...(change.seatsLimit !== undefined && { seatsLimit: change.seatsLimit }),
       ...(change.maxPerBooking !== undefined && { maxPerBooking: change.maxPerBooking }),
     };
-    if (Object.keys(values).length > 0) await manager.update(TicketCategory, { id: locked.id }, values);
+    if (Object.keys(values).length > 0) await manager.update(TicketCategory, { id: category.id }, values);
   }
 }
 
 /**
  * Every category is locked first, so no booking can commit in between; seats_sold falls back to
- * what was sold elsewhere (the initial seats_sold), holds are dropped and sales stop for good.
+ * what was sold elsewhere (the initial seats_sold), holds are dropped, tickets cancelled, and
+ * sales stop for good.
  */
 export async function closeSales(tx: LedgerTransaction, eventId: number, categoryIds: number[], now: Date): Promise<void> {
-  for (const locked of await lockCategories(tx, categoryIds)) {
-    const [row] = await tx.rows(confirmedSeatsOfCategory.statement(tx.dataSource, { categoryId: locked.id, confirmed: STATUS.confirmed }));
-    await tx.rows(closeCategory.statement(tx.dataSource, { id: locked.id, returned: Number(row?.seats ?? 0), closed: true }));
+  for (const category of (await lockCategories(tx, categoryIds)).values()) {
+    const [row] = await tx.rows(soldSeatsOfCategory.statement(tx.dataSource, { categoryId: category.id, sold: STATUS.sold }));
+    await tx.rows(closeCategory.statement(tx.dataSource, { id: category.id, returned: Number(row?.seats ?? 0), closed: true }));
   }
-  await tx.rows(cancelEventBookings.statement(tx.dataSource, { eventId, confirmed: STATUS.confirmed, cancelled: STATUS.cancelled, now }));
-  await tx.rows(releaseEventHolds.statement(tx.dataSource, { eventId, active: STATUS.active, released: STATUS.released }));
+  await tx.rowsOfEach([
+    returnEventLines.statement(tx.dataSource, { eventId, held: STATUS.held, sold: STATUS.sold, returned: STATUS.returned }),
+    cancelEventBookings.statement(tx.dataSource, { eventId, confirmed: STATUS.confirmed, cancelled: STATUS.cancelled, now }),
+    releaseEventHolds.statement(tx.dataSource, { eventId, active: STATUS.active, released: STATUS.released }),
+    cancelEventTickets.statement(tx.dataSource, { eventId, valid: STATUS.valid, void: STATUS.void }),
+  ]);
 }

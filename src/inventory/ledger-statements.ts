@@ -4,11 +4,14 @@ import { parseDecimalToCents } from '../common/money.js';
 import { Booking, BookingStatus } from './booking.entity.js';
 import { Hold, HoldStatus } from './hold.entity.js';
 import { MultiRowInsert } from './multi-row-insert.js';
+import { LineState, OrderLine } from './order-line.entity.js';
 import { TicketCategory } from './ticket-category.entity.js';
+import { Ticket, TicketStatus } from './ticket.entity.js';
 
 /**
  * Every statement the seat ledger sends, written once per database by TypeORM's query builder
  * (quoting and dialect) and run with `?` placeholders: no SQL text is ever made from a value.
+ * Fixed values (states, statuses) are parameters too, named after them (see STATUS).
  */
 
 function categoryQuery(lock: boolean): BuiltQuery {
@@ -46,20 +49,34 @@ export const addSeats = new BuiltQuery((dataSource) =>
     .where('id = :id'),
 );
 
-const OVERDUE = 'hold.ticketCategoryId = :categoryId AND hold.status = :active AND hold.expiresAt <= :now';
+/** Lines of the category still counted as held whose hold's time ran out (the hold may already be marked expired). */
+const OVERDUE_LINES = 'ticket_category_id = :categoryId AND state = :held AND reference IN (SELECT overdue.reference FROM holds overdue WHERE overdue.expires_at <= :now)';
 
 export const overdueHeldSeats = new BuiltQuery((dataSource) =>
-  dataSource.getRepository(Hold).createQueryBuilder('hold').select('COALESCE(SUM(hold.quantity), 0)', 'seats').where(OVERDUE),
+  dataSource.getRepository(OrderLine).createQueryBuilder('line').select('COALESCE(SUM(line.quantity), 0)', 'seats').where(OVERDUE_LINES),
 );
 
+export const returnOverdueLines = new BuiltQuery((dataSource) => dataSource.createQueryBuilder().update(OrderLine).set({ state: () => ':returned' }).where(OVERDUE_LINES));
+
+/** Holds with a line in the category that are past their time: expired as a whole, whichever category notices first. */
 export const expireOverdueHolds = new BuiltQuery((dataSource) =>
-  dataSource.createQueryBuilder().update(Hold).set({ status: () => ':expired' }).where(OVERDUE.replaceAll('hold.', '')),
+  dataSource
+    .createQueryBuilder()
+    .update(Hold)
+    .set({ status: () => ':expired' })
+    .where('status = :active AND expires_at <= :now AND reference IN (SELECT mine.reference FROM order_lines mine WHERE mine.ticket_category_id = :categoryId)'),
 );
 
 /** What every ledger entry stores, in LedgerEntry's order. */
 const ENTRY_COLUMNS = ['reference', 'eventId', 'ticketCategoryId', 'quantity', 'unitPriceCents', 'totalPriceCents', 'customerName', 'customerEmail', 'createdAt'] as const;
 
 export const insertBookings = new MultiRowInsert(Booking, [...ENTRY_COLUMNS, 'status', 'cancelledAt']);
+
+export const insertHold = new MultiRowInsert(Hold, [...ENTRY_COLUMNS, 'status', 'expiresAt', 'bookingId']);
+
+export const insertLines = new MultiRowInsert(OrderLine, ['reference', 'eventId', 'ticketCategoryId', 'position', 'quantity', 'unitPriceCents', 'totalPriceCents', 'attendeeNames', 'state']);
+
+export const insertTickets = new MultiRowInsert(Ticket, ['code', 'reference', 'eventId', 'ticketCategoryId', 'attendeeName', 'status', 'checkedInAt', 'createdAt']);
 
 /**
  * Ids of a multi-row INSERT are read back by reference rather than derived from the first insert
@@ -69,11 +86,36 @@ export const bookingIdsByReference = new BuiltQuery((dataSource) =>
   dataSource.getRepository(Booking).createQueryBuilder('booking').select(['booking.id', 'booking.reference']).where('booking.reference IN (:...references)'),
 );
 
-export const insertHold = new MultiRowInsert(Hold, [...ENTRY_COLUMNS, 'status', 'expiresAt', 'bookingId']);
+/** An order's lines, in the order the buyer sent them. */
+export const linesOf = new BuiltQuery((dataSource) =>
+  dataSource.getRepository(OrderLine).createQueryBuilder('line').where('line.reference = :reference').orderBy('line.position', 'ASC'),
+);
 
-/** A hold's state re-read under its category's lock: a concurrent confirm, release or sweep may have got there first. */
+export function orderLineFromRow(row: Record<string, unknown>): OrderLine {
+  return Object.assign(new OrderLine(), {
+    id: Number(row.line_id),
+    reference: String(row.line_reference),
+    eventId: Number(row.line_event_id),
+    ticketCategoryId: Number(row.line_ticket_category_id),
+    position: Number(row.line_position),
+    quantity: Number(row.line_quantity),
+    unitPriceCents: parseDecimalToCents(row.line_unit_price as string | number),
+    totalPriceCents: parseDecimalToCents(row.line_total_price as string | number),
+    attendeeNames: typeof row.line_attendee_names === 'string' ? (JSON.parse(row.line_attendee_names) as string[]) : null,
+    state: row.line_state as LineState,
+  });
+}
+
+/** Moves the order's lines from one state to another (held → sold, sold → returned, …). */
+export const moveLines = new BuiltQuery((dataSource) =>
+  dataSource.createQueryBuilder().update(OrderLine).set({ state: () => ':to' }).where('reference = :reference AND state = :from'),
+);
+
+export const deleteLines = new BuiltQuery((dataSource) => dataSource.createQueryBuilder().delete().from(OrderLine).where('reference = :reference'));
+
+/** A hold's state re-read under its categories' locks: a concurrent confirm, release or sweep may have got there first. */
 export const holdState = new BuiltQuery((dataSource) =>
-  dataSource.getRepository(Hold).createQueryBuilder('hold').select(['hold.status', 'hold.expiresAt', 'hold.bookingId', 'hold.quantity']).where('hold.id = :id'),
+  dataSource.getRepository(Hold).createQueryBuilder('hold').select(['hold.status', 'hold.expiresAt', 'hold.bookingId']).where('hold.id = :id'),
 );
 
 export const markHoldConfirmed = new BuiltQuery((dataSource) =>
@@ -90,12 +132,16 @@ export const markBookingCancelled = new BuiltQuery((dataSource) =>
   dataSource.createQueryBuilder().update(Booking).set({ status: () => ':cancelled', cancelledAt: () => ':now' }).where('id = :id'),
 );
 
-export const confirmedSeatsOfCategory = new BuiltQuery((dataSource) =>
+export const cancelTickets = new BuiltQuery((dataSource) =>
+  dataSource.createQueryBuilder().update(Ticket).set({ status: () => ':void' }).where('reference = :reference AND status = :valid'),
+);
+
+export const soldSeatsOfCategory = new BuiltQuery((dataSource) =>
   dataSource
-    .getRepository(Booking)
-    .createQueryBuilder('booking')
-    .select('COALESCE(SUM(booking.quantity), 0)', 'seats')
-    .where('booking.ticketCategoryId = :categoryId AND booking.status = :confirmed'),
+    .getRepository(OrderLine)
+    .createQueryBuilder('line')
+    .select('COALESCE(SUM(line.quantity), 0)', 'seats')
+    .where('line.ticketCategoryId = :categoryId AND line.state = :sold'),
 );
 
 /** Gives back the seats of the category's bookings (cancelled with it), drops its holds, and stops its sales. */
@@ -105,6 +151,10 @@ export const closeCategory = new BuiltQuery((dataSource) =>
     .update(TicketCategory)
     .set({ seatsSold: () => 'seats_sold - :returned', seatsHeld: () => '0', salesClosed: () => ':closed' })
     .where('id = :id'),
+);
+
+export const returnEventLines = new BuiltQuery((dataSource) =>
+  dataSource.createQueryBuilder().update(OrderLine).set({ state: () => ':returned' }).where('event_id = :eventId AND state IN (:held, :sold)'),
 );
 
 export const cancelEventBookings = new BuiltQuery((dataSource) =>
@@ -119,6 +169,10 @@ export const releaseEventHolds = new BuiltQuery((dataSource) =>
   dataSource.createQueryBuilder().update(Hold).set({ status: () => ':released' }).where('event_id = :eventId AND status = :active'),
 );
 
+export const cancelEventTickets = new BuiltQuery((dataSource) =>
+  dataSource.createQueryBuilder().update(Ticket).set({ status: () => ':void' }).where('event_id = :eventId AND status = :valid'),
+);
+
 /** The fixed values the statements above take as parameters, never as SQL text. */
 export const STATUS = {
   active: HoldStatus.Active,
@@ -127,4 +181,9 @@ export const STATUS = {
   holdConfirmed: HoldStatus.Confirmed,
   confirmed: BookingStatus.Confirmed,
   cancelled: BookingStatus.Cancelled,
+  held: LineState.Held,
+  sold: LineState.Sold,
+  returned: LineState.Returned,
+  valid: TicketStatus.Valid,
+  void: TicketStatus.Cancelled,
 } as const;

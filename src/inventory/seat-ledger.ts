@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { Booking } from './booking.entity.js';
 import type { Hold } from './hold.entity.js';
+import type { OrderLine } from './order-line.entity.js';
+import type { Ticket } from './ticket.entity.js';
 
 /** The Nest provider token of the seat ledger: the adapter for the configured database. */
 export const SEAT_LEDGER = Symbol('SEAT_LEDGER');
@@ -10,16 +12,34 @@ export interface Buyer {
   email: string | null;
 }
 
-/** Seats of one category of one event, for one buyer. */
-export interface SeatRequest {
-  eventId: number;
+/** Seats of one category of an order, with the names their tickets carry (as many as given, in order). */
+export interface SeatLine {
   categoryId: number;
   quantity: number;
+  attendeeNames: string[];
+}
+
+/** Seats of one or more categories (each at most once) of one event, for one buyer: all or nothing. */
+export interface SeatOrder {
+  eventId: number;
+  lines: SeatLine[];
   buyer: Buyer;
 }
 
-export interface HoldRequest extends SeatRequest {
+export interface HoldOrder extends SeatOrder {
   expiresAt: Date;
+}
+
+/** A confirmed booking with its lines and a ticket for every seat. */
+export interface Sale {
+  booking: Booking;
+  lines: OrderLine[];
+  tickets: Ticket[];
+}
+
+export interface HeldOrder {
+  hold: Hold;
+  lines: OrderLine[];
 }
 
 export interface ConfirmedHold {
@@ -38,7 +58,7 @@ export interface CategoryTerms {
 
 /**
  * The seat ledger: the only code that changes a category's seat counters, and the writer of the
- * entries those counters sum up (bookings, holds). Every operation locks the categories it changes
+ * entries those counters sum up (bookings, holds, their lines) and of the tickets sold. Every operation locks the categories it changes
  * (several in ascending id order, so two operations never deadlock), checks, then writes, in one
  * transaction. Operations for buyers run a transaction of their own; those for organisers take
  * part in the caller's transaction (`manager`), so an event change commits as one.
@@ -47,20 +67,20 @@ export interface CategoryTerms {
  * transactions). See docs/ARCHITECTURE.md.
  */
 export interface SeatLedger {
-  /** Sells the seats: a confirmed booking priced from the locked row. */
-  book(request: SeatRequest): Promise<Booking>;
-  /** Keeps the seats for the buyer until `expiresAt`. */
-  hold(request: HoldRequest): Promise<Hold>;
-  /** Moves the hold's seats from held to sold, booked at the hold's price; the booking keeps its reference. */
+  /** Sells every line's seats, or none: a confirmed booking priced from the locked rows, a ticket per seat. */
+  book(order: SeatOrder): Promise<Sale>;
+  /** Keeps every line's seats for the buyer until `expiresAt`, or none. */
+  hold(order: HoldOrder): Promise<HeldOrder>;
+  /** Moves the hold's seats from held to sold, booked at the hold's prices with a ticket per seat; the booking keeps its reference. */
   confirmHold(hold: Hold): Promise<ConfirmedHold>;
   /** Frees the hold's seats at once. */
   releaseHold(hold: Hold): Promise<void>;
-  /** Cancels the booking and returns its seats; a booking already cancelled is answered as it is. */
+  /** Cancels the booking and its tickets and returns its seats; a booking already cancelled is answered as it is. */
   returnSeats(booking: Booking): Promise<Booking>;
   /** Expires the category's overdue holds and returns their seats; answers how many seats came back. */
   expireOverdue(categoryId: number, now: Date): Promise<number>;
   /** Changes categories' price, limit and per-booking maximum; a limit never goes below the seats sold and held. */
   changeTerms(manager: EntityManager, changes: CategoryTerms[], now: Date): Promise<void>;
-  /** The event is cancelled: its bookings are cancelled, its holds released, and its categories sell nothing more. */
+  /** The event is cancelled: its bookings and tickets are cancelled, its holds released, and its categories sell nothing more. */
   closeSales(manager: EntityManager, eventId: number, categoryIds: number[], now: Date): Promise<void>;
 }

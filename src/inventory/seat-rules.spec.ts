@@ -1,6 +1,6 @@
 import { ErrorCode } from '../common/error-code.js';
 import type { TicketCategory } from './ticket-category.entity.js';
-import { allocateInArrivalOrder, assertSeatsAvailable } from './seat-rules.js';
+import { allocateInArrivalOrder, orderShortage } from './seat-rules.js';
 
 function category(overrides: Partial<TicketCategory> = {}): TicketCategory {
   return {
@@ -17,32 +17,35 @@ function category(overrides: Partial<TicketCategory> = {}): TicketCategory {
   } as TicketCategory;
 }
 
-function codeOf(action: () => unknown): ErrorCode | undefined {
-  try {
-    action();
-    return undefined;
-  } catch (error) {
-    return (error as { code?: ErrorCode }).code;
-  }
-}
+describe('orderShortage', () => {
+  const line = (overrides: Partial<TicketCategory>, quantity: number) => ({ category: category(overrides), quantity });
 
-describe('assertSeatsAvailable', () => {
-  it('accepts a quantity that fits exactly', () => {
-    expect(codeOf(() => assertSeatsAvailable(category({ seatsSold: 7 }), 3))).toBeUndefined();
+  it('accepts lines that fit exactly', () => {
+    expect(orderShortage([line({ seatsSold: 7 }, 3), line({ name: 'Balcony' }, 10)])).toBeUndefined();
   });
 
   it('answers SOLD_OUT when no seat is left, whatever the quantity', () => {
-    expect(codeOf(() => assertSeatsAvailable(category({ seatsSold: 10 }), 1))).toBe(ErrorCode.SoldOut);
-    expect(codeOf(() => assertSeatsAvailable(category({ seatsSold: 10 }), 50))).toBe(ErrorCode.SoldOut);
+    expect(orderShortage([line({ seatsSold: 10 }, 1)])?.code).toBe(ErrorCode.SoldOut);
+    expect(orderShortage([line({ seatsSold: 10 }, 50)])?.code).toBe(ErrorCode.SoldOut);
   });
 
   it('counts held seats as taken', () => {
-    expect(codeOf(() => assertSeatsAvailable(category({ seatsSold: 6, seatsHeld: 4 }), 1))).toBe(ErrorCode.SoldOut);
-    expect(() => assertSeatsAvailable(category({ seatsSold: 6, seatsHeld: 2 }), 3)).toThrow('Only 2 seats left in "VIP"; 3 requested.');
+    expect(orderShortage([line({ seatsSold: 6, seatsHeld: 4 }, 1)])?.code).toBe(ErrorCode.SoldOut);
+    expect(orderShortage([line({ seatsSold: 6, seatsHeld: 2 }, 3)])?.message).toBe('Only 2 seats left in "VIP"; 3 requested.');
   });
 
   it('answers INSUFFICIENT_SEATS naming how many are left', () => {
-    expect(() => assertSeatsAvailable(category({ seatsSold: 9 }), 2)).toThrow('Only 1 seat left in "VIP"; 2 requested.');
+    expect(orderShortage([line({ seatsSold: 9 }, 2)])?.message).toBe('Only 1 seat left in "VIP"; 2 requested.');
+  });
+
+  it('checks every line for SOLD_OUT before any for INSUFFICIENT_SEATS, naming the line that fails', () => {
+    const shortage = orderShortage([line({ name: 'Stalls', seatsSold: 9 }, 2), line({ name: 'Box', seatsSold: 10 }, 1)]);
+    expect(shortage).toMatchObject({ code: ErrorCode.SoldOut, message: 'Ticket category "Box" is sold out.' });
+  });
+
+  it('within one check, answers for the first failing line in the order sent', () => {
+    const shortage = orderShortage([line({ name: 'Stalls' }, 1), line({ name: 'Circle', seatsSold: 8 }, 3), line({ name: 'Box', seatsSold: 9 }, 2)]);
+    expect(shortage?.message).toBe('Only 2 seats left in "Circle"; 3 requested.');
   });
 });
 

@@ -1,18 +1,24 @@
 import { InsufficientSeatsError, SoldOutError } from '../common/domain-error.js';
 import { seatsLeft, type SeatCounts } from './ticket-category.entity.js';
 
-/** Checked on the locked row: sold out first, then whether enough seats remain. */
-export function assertSeatsAvailable(category: SeatCounts, quantity: number): void {
-  const shortage = seatShortage(category, quantity);
-  if (shortage) throw shortage;
-}
-
 /** Why `quantity` seats do not fit on the locked row, or undefined when they do. */
 export function seatShortage(category: SeatCounts, quantity: number): SoldOutError | InsufficientSeatsError | undefined {
   const available = seatsLeft(category);
   if (available <= 0) return new SoldOutError(category.name);
   if (available < quantity) return new InsufficientSeatsError(category.name, quantity, available);
   return undefined;
+}
+
+/**
+ * Why an order's lines do not all fit on their locked rows, or undefined when they do: the checks
+ * in the contract's order (sold out before short), each finding the first failing line in the
+ * order the buyer sent them.
+ */
+export function orderShortage(lines: { category: SeatCounts; quantity: number }[]): SoldOutError | InsufficientSeatsError | undefined {
+  const soldOut = lines.find(({ category }) => seatsLeft(category) <= 0);
+  if (soldOut) return new SoldOutError(soldOut.category.name);
+  const short = lines.find(({ category, quantity }) => seatsLeft(category) < quantity);
+  return short ? new InsufficientSeatsError(short.category.name, short.quantity, seatsLeft(short.category)) : undefined;
 }
 
 /**

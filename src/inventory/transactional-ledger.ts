@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { Booking } from './booking.entity.js';
 import type { Hold } from './hold.entity.js';
-import { closeSales, changeTerms, completed, confirmHold, expireOverdue, holdSeats, releaseHold, returnSeats, sellSeats } from './ledger-operations.js';
+import { closeSales, changeTerms, completed, confirmHold, expireOverdue, holdSeats, releaseHold, returnSeats, sellOrder } from './ledger-operations.js';
 import { ManagerTransaction, type LedgerTransaction } from './ledger-transaction.js';
-import type { CategoryTerms, ConfirmedHold, HoldRequest, SeatLedger, SeatRequest } from './seat-ledger.js';
+import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, Sale, SeatLedger, SeatOrder } from './seat-ledger.js';
 
 /**
  * The port on the ledger's operations (ledger-operations.ts), written once: an adapter says only
@@ -14,12 +14,12 @@ export abstract class TransactionalLedger implements SeatLedger {
 
   protected abstract inTransaction<T>(work: (tx: LedgerTransaction) => Promise<T>): Promise<T>;
 
-  async book(request: SeatRequest): Promise<Booking> {
-    return completed(await this.inTransaction((tx) => sellSeats(tx, request)));
+  async book(order: SeatOrder): Promise<Sale> {
+    return completed(await this.inTransaction((tx) => sellOrder(tx, order)));
   }
 
-  hold(request: HoldRequest): Promise<Hold> {
-    return this.inTransaction((tx) => holdSeats(tx, request));
+  hold(order: HoldOrder): Promise<HeldOrder> {
+    return this.inTransaction((tx) => holdSeats(tx, order));
   }
 
   confirmHold(hold: Hold): Promise<ConfirmedHold> {

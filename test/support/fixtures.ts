@@ -81,7 +81,7 @@ export async function categoryStates(dataSource: DataSource, eventId: number): P
   const rows: { name: string; seats_limit: number | string; seats_sold: number | string; booked: number | string | null }[] =
     await dataSource.query(
       `SELECT c.name, c.seats_limit, c.seats_sold,
-              (SELECT SUM(b.quantity) FROM bookings b WHERE b.ticket_category_id = c.id) AS booked
+              (SELECT SUM(l.quantity) FROM order_lines l JOIN bookings b ON b.reference = l.reference WHERE l.ticket_category_id = c.id) AS booked
          FROM ticket_categories c WHERE c.event_id = ? ORDER BY c.id`,
       [eventId],
     );
@@ -103,13 +103,13 @@ export interface HoldCounters {
 
 /**
  * The lifecycle invariants' inputs for one category, straight from the database: the counters next
- * to what the holds and bookings tables say they should be.
+ * to what the order lines say they should be (held lines of holds, sold lines of confirmed bookings).
  */
 export async function lifecycleCounters(dataSource: DataSource, eventId: number, categoryName: string): Promise<HoldCounters> {
   const [row]: Record<string, number | string | null>[] = await dataSource.query(
     `SELECT c.seats_sold, c.seats_held, c.seats_limit,
-            (SELECT SUM(h.quantity) FROM holds h WHERE h.ticket_category_id = c.id AND h.status = 'active') AS active_held,
-            (SELECT SUM(b.quantity) FROM bookings b WHERE b.ticket_category_id = c.id AND b.status = 'confirmed') AS confirmed_booked
+            (SELECT SUM(l.quantity) FROM order_lines l WHERE l.ticket_category_id = c.id AND l.state = 'held') AS active_held,
+            (SELECT SUM(l.quantity) FROM order_lines l WHERE l.ticket_category_id = c.id AND l.state = 'sold') AS confirmed_booked
        FROM ticket_categories c WHERE c.event_id = ? AND c.name = ?`,
     [eventId, categoryName],
   );

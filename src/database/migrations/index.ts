@@ -4,6 +4,7 @@ import { Organizers1764576000000 } from './1764576000000-organizers.js';
 import { ListEventsByDateIndex1764662400000 } from './1764662400000-list-events-by-date-index.js';
 import { IdempotencyKeysByteExact1764835200000 } from './1764835200000-idempotency-keys-byte-exact.js';
 import { NormaliseCategoryNames1764921600000 } from './1764921600000-normalise-category-names.js';
+import { OrdersAndTickets1765008000000 } from './1765008000000-orders-and-tickets.js';
 
 /** Listed explicitly (not globbed) so the same list works from src/ under tests and from dist/. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   ListEventsByDateIndex1764662400000,
   IdempotencyKeysByteExact1764835200000,
   NormaliseCategoryNames1764921600000,
+  OrdersAndTickets1765008000000,
 ];

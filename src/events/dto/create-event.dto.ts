@@ -101,6 +101,13 @@ export class CreateEventDto {
   @MaxLength(10_000)
   details?: string;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PER_BOOKING, description: 'Most tickets one booking or hold may take over all its lines; 1,000 when not set.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_BOOKING)
+  max_tickets_per_booking?: number;
+
   @ApiProperty({
     type: [CreateTicketCategoryDto],
     minItems: 1,

@@ -70,6 +70,13 @@ export class UpdateEventDto {
   @MaxLength(10_000)
   details?: string | null;
 
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_PER_BOOKING, description: 'Most tickets one booking or hold may take over all its lines; null removes the limit (1,000 apply).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_BOOKING)
+  max_tickets_per_booking?: number | null;
+
   @ApiPropertyOptional({ format: 'date-time', description: 'ISO 8601 with a zone; strictly in the future.' })
   @IfPresent()
   @IsString()

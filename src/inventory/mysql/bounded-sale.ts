@@ -1,6 +1,5 @@
 import { BusyTryAgainError } from '../../common/domain-error.js';
-import type { Booking } from '../booking.entity.js';
-import type { SeatRequest } from '../seat-ledger.js';
+import type { Sale, SeatOrder } from '../seat-ledger.js';
 
 /**
  * A buyer's booking with the lock-wait bound as a promise kept from its arrival: if no transaction
@@ -9,17 +8,17 @@ import type { SeatRequest } from '../seat-ledger.js';
  * transaction that gets the lock afterwards leaves it out.
  */
 export class BoundedSale {
-  readonly answer: Promise<Booking>;
+  readonly answer: Promise<Sale>;
   private state: 'waiting' | 'claimed' | 'answered' = 'waiting';
-  private resolveAnswer!: (booking: Booking) => void;
+  private resolveAnswer!: (sale: Sale) => void;
   private rejectAnswer!: (error: unknown) => void;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    readonly request: SeatRequest,
+    readonly request: SeatOrder,
     boundMs: number,
   ) {
-    this.answer = new Promise<Booking>((resolve, reject) => {
+    this.answer = new Promise<Sale>((resolve, reject) => {
       this.resolveAnswer = resolve;
       this.rejectAnswer = reject;
     });
@@ -43,8 +42,8 @@ export class BoundedSale {
     return this.state === 'answered';
   }
 
-  resolve(booking: Booking): void {
-    this.settle(() => this.resolveAnswer(booking));
+  resolve(sale: Sale): void {
+    this.settle(() => this.resolveAnswer(sale));
   }
 
   reject(error: unknown): void {

@@ -1,11 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { DomainError } from '../../common/domain-error.js';
 import type { TransactionRunner } from '../../database/transaction-runner.js';
-import type { Booking } from '../booking.entity.js';
-import { changeSeats, completed, freeOverdueSeatsIfShort, lockOpenCategory, newBooking, sellOnLockedRow } from '../ledger-operations.js';
-import { bookingIdsByReference, insertBookings } from '../ledger-statements.js';
+import { generateReference } from '../../common/reference.js';
+import { changeSeats, completed, freeOverdueSeatsIfShort, lockOpenCategories, newBooking, pricedLines, sellOnLockedRows, ticketsFor } from '../ledger-operations.js';
+import { bookingIdsByReference, insertBookings, insertLines, insertTickets } from '../ledger-statements.js';
 import type { LedgerTransaction } from '../ledger-transaction.js';
-import type { SeatRequest } from '../seat-ledger.js';
+import { LineState } from '../order-line.entity.js';
+import type { Sale, SeatOrder } from '../seat-ledger.js';
+import type { TicketCategory } from '../ticket-category.entity.js';
 import { allocateInArrivalOrder } from '../seat-rules.js';
 import { TransactionalLedger } from '../transactional-ledger.js';
 import { BoundedSale, NobodyWaiting } from './bounded-sale.js';
@@ -34,11 +36,11 @@ export class MysqlSeatLedger extends TransactionalLedger {
     this.sales = coalescing ? new SaleCoalescer({ sellAlone: (sale) => this.sellAlone(sale), sellTogether: (sales) => this.sellTogether(sales) }) : undefined;
   }
 
-  override book(request: SeatRequest): Promise<Booking> {
-    const sale = new BoundedSale(request, this.lockWaitBoundMs);
-    if (this.sales) return this.sales.sell(sale);
+  override book(order: SeatOrder): Promise<Sale> {
+    const sale = new BoundedSale(order, this.lockWaitBoundMs);
+    if (this.sales && order.lines.length === 1) return this.sales.sell(sale);
     this.sellAlone(sale).then(
-      (booking) => sale.resolve(booking),
+      (sold) => sale.resolve(sold),
       (error: unknown) => {
         if (!(error instanceof NobodyWaiting)) sale.reject(error);
       },
@@ -46,45 +48,54 @@ export class MysqlSeatLedger extends TransactionalLedger {
     return sale.answer;
   }
 
-  private async sellAlone(sale: BoundedSale): Promise<Booking> {
+  private async sellAlone(sale: BoundedSale): Promise<Sale> {
     const pending = await this.inTransaction(async (tx) => {
-      const locked = await lockOpenCategory(tx, sale.request.categoryId);
+      const locked = await lockOpenCategories(tx, sale.request.lines.map((line) => line.categoryId));
       if (!sale.claim()) throw new NobodyWaiting();
-      return sellOnLockedRow(tx, locked, sale.request);
+      return sellOnLockedRows(tx, locked, sale.request);
     });
     return completed(pending);
   }
 
   /**
-   * One transaction for a batch of one category: lock once, expire overdue holds once if short,
-   * allocate in arrival order; then one UPDATE of the counters, one multi-row INSERT and the read
-   * of the new ids, sent with the commit. Answers go out only after the commit.
+   * One transaction for a batch of one-category bookings of one category: lock once, expire overdue
+   * holds once if short, allocate in arrival order; then one UPDATE of the counters and one
+   * multi-row INSERT each of bookings, lines and tickets, and the read of the new ids, sent with
+   * the commit. Answers go out only after the commit.
    */
-  private async sellTogether(sales: BoundedSale[]): Promise<(Booking | DomainError | undefined)[]> {
+  private async sellTogether(sales: BoundedSale[]): Promise<(Sale | DomainError | undefined)[]> {
     let claimed: boolean[] = [];
-    const { refusals, bookings, ids } = await this.inTransaction(async (tx) => {
-      const locked = await lockOpenCategory(tx, sales[0].request.categoryId);
+    const { refusals, sold, ids } = await this.inTransaction(async (tx) => {
+      const { categoryId } = sales[0].request.lines[0];
+      const category = (await lockOpenCategories(tx, [categoryId])).get(categoryId) as TicketCategory;
       claimed = sales.map((sale) => sale.claim());
-      const requests = sales.filter((_, i) => claimed[i]).map((sale) => sale.request);
-      if (requests.length === 0) throw new NobodyWaiting();
-      const quantities = requests.map((request) => request.quantity);
-      await freeOverdueSeatsIfShort(tx, locked, sum(quantities), new Date());
-      const refusals = allocateInArrivalOrder(locked, quantities);
-      const accepted = requests.filter((_, i) => refusals[i] === undefined);
-      if (accepted.length === 0) return { refusals, bookings: [], ids: Promise.resolve([]) };
-      changeSeats(tx, locked, { sold: sum(accepted.map((request) => request.quantity)) });
-      const bookings = accepted.map((request) => newBooking(locked, request));
-      void tx.write(insertBookings.statement(this.dataSource, bookings));
-      const references = bookings.map((booking) => booking.reference);
-      return { refusals, bookings, ids: tx.write(bookingIdsByReference.statement(this.dataSource, { references })) };
+      const orders = sales.filter((_, i) => claimed[i]).map((sale) => sale.request);
+      if (orders.length === 0) throw new NobodyWaiting();
+      const quantities = orders.map((order) => order.lines[0].quantity);
+      await freeOverdueSeatsIfShort(tx, category, sum(quantities), new Date());
+      const refusals = allocateInArrivalOrder(category, quantities);
+      const accepted = orders.filter((_, i) => refusals[i] === undefined);
+      if (accepted.length === 0) return { refusals, sold: [], ids: Promise.resolve([]) };
+      changeSeats(tx, category, { sold: sum(accepted.map((order) => order.lines[0].quantity)) });
+      const locked = new Map([[categoryId, category]]);
+      const sold = accepted.map((order): Sale => {
+        const reference = generateReference();
+        const lines = pricedLines(order, locked, reference, LineState.Sold);
+        return { booking: newBooking(order, lines, reference), lines, tickets: ticketsFor(reference, order.eventId, order.lines) };
+      });
+      void tx.write(insertBookings.statement(this.dataSource, sold.map((sale) => sale.booking)));
+      void tx.write(insertLines.statement(this.dataSource, sold.flatMap((sale) => sale.lines)));
+      void tx.write(insertTickets.statement(this.dataSource, sold.flatMap((sale) => sale.tickets)));
+      const references = sold.map((sale) => sale.booking.reference);
+      return { refusals, sold, ids: tx.write(bookingIdsByReference.statement(this.dataSource, { references })) };
     });
     const idOf = new Map(((await ids) as Record<string, unknown>[]).map((row) => [String(row.booking_reference), Number(row.booking_id)]));
-    for (const booking of bookings) booking.id = idOf.get(booking.reference) as number;
+    for (const { booking } of sold) booking.id = idOf.get(booking.reference) as number;
     let nextRefusal = 0;
-    let nextBooking = 0;
+    let nextSale = 0;
     return sales.map((_, i) => {
       if (!claimed[i]) return undefined;
-      return refusals[nextRefusal++] ?? bookings[nextBooking++];
+      return refusals[nextRefusal++] ?? sold[nextSale++];
     });
   }
 

@@ -2,19 +2,21 @@ import { jest } from '@jest/globals';
 import { BusyTryAgainError, InsufficientSeatsError, type DomainError } from '../../common/domain-error.js';
 import { ErrorCode } from '../../common/error-code.js';
 import { Booking } from '../booking.entity.js';
-import type { SeatRequest } from '../seat-ledger.js';
+import type { Sale, SeatOrder } from '../seat-ledger.js';
 import { BoundedSale, NobodyWaiting } from './bounded-sale.js';
 import { MAX_BATCH, SaleCoalescer, type SaleTransactions } from './sale-coalescer.js';
 
 const BOUND_MS = 60_000;
 
 function request(quantity: number, categoryId = 1, boundMs = BOUND_MS): BoundedSale {
-  const seats: SeatRequest = { eventId: 1, categoryId, quantity, buyer: { name: null, email: null } };
-  return new BoundedSale(seats, boundMs);
+  const order: SeatOrder = { eventId: 1, lines: [{ categoryId, quantity, attendeeNames: [] }], buyer: { name: null, email: null } };
+  return new BoundedSale(order, boundMs);
 }
 
-function bookingFor({ quantity }: SeatRequest): Booking {
-  return Object.assign(new Booking(), { quantity });
+const quantityOf = (order: SeatOrder) => order.lines[0].quantity;
+
+function bookingFor(order: SeatOrder): Sale {
+  return { booking: Object.assign(new Booking(), { quantity: quantityOf(order) }), lines: [], tickets: [] };
 }
 
 /**
@@ -31,7 +33,7 @@ function heldTransactions() {
       if (!sale.claim()) throw new NobodyWaiting();
       return bookingFor(sale.request);
     }),
-    sellTogether: jest.fn(async (batch: BoundedSale[]): Promise<(Booking | DomainError | undefined)[]> => {
+    sellTogether: jest.fn(async (batch: BoundedSale[]): Promise<(Sale | DomainError | undefined)[]> => {
       await held();
       return batch.map((sale) => (sale.claim() ? bookingFor(sale.request) : undefined));
     }),
@@ -48,7 +50,7 @@ describe('SaleCoalescer', () => {
     const { transactions, finishRunning } = heldTransactions();
     const sold = new SaleCoalescer(transactions).sell(request(2));
     await finishRunning();
-    await expect(sold).resolves.toMatchObject({ quantity: 2 });
+    await expect(sold).resolves.toMatchObject({ booking: { quantity: 2 } });
     expect(transactions.sellAlone).toHaveBeenCalledTimes(1);
     expect(transactions.sellTogether).not.toHaveBeenCalled();
   });
@@ -60,10 +62,10 @@ describe('SaleCoalescer', () => {
     const queued = [2, 3, 1].map((quantity) => coalescer.sell(request(quantity)));
     await finishRunning();
     await finishRunning();
-    await expect(first).resolves.toMatchObject({ quantity: 1 });
-    expect((await Promise.all(queued)).map((booking) => booking.quantity)).toEqual([2, 3, 1]);
+    await expect(first).resolves.toMatchObject({ booking: { quantity: 1 } });
+    expect((await Promise.all(queued)).map((sale) => sale.booking.quantity)).toEqual([2, 3, 1]);
     expect(transactions.sellTogether).toHaveBeenCalledTimes(1);
-    expect(transactions.sellTogether.mock.calls[0][0].map((each) => each.request.quantity)).toEqual([2, 3, 1]);
+    expect(transactions.sellTogether.mock.calls[0][0].map((each) => quantityOf(each.request))).toEqual([2, 3, 1]);
   });
 
   it('queues per category: a transaction on one category does not hold back another', async () => {
@@ -89,14 +91,14 @@ describe('SaleCoalescer', () => {
   it('gives each request of a batch its own outcome: a refusal rejects only that request', async () => {
     const { transactions, finishRunning } = heldTransactions();
     transactions.sellTogether.mockImplementationOnce(async (batch) =>
-      batch.map(({ request: one }) => (one.quantity > 2 ? new InsufficientSeatsError('Hot', one.quantity, 2) : bookingFor(one))),
+      batch.map(({ request: one }) => (quantityOf(one) > 2 ? new InsufficientSeatsError('Hot', quantityOf(one), 2) : bookingFor(one))),
     );
     const coalescer = new SaleCoalescer(transactions);
     const first = coalescer.sell(request(1));
     const [two, four] = [2, 4].map((quantity) => coalescer.sell(request(quantity)).catch((error: unknown) => error));
     await finishRunning();
     await first;
-    await expect(two).resolves.toMatchObject({ quantity: 2 });
+    await expect(two).resolves.toMatchObject({ booking: { quantity: 2 } });
     await expect(four).resolves.toMatchObject({ code: ErrorCode.InsufficientSeats });
   });
 
@@ -110,7 +112,7 @@ describe('SaleCoalescer', () => {
     await first;
     await finishRunning();
     await finishRunning();
-    expect((await Promise.all(queued)).map((booking) => booking.quantity)).toEqual([2, 3]);
+    expect((await Promise.all(queued)).map((sale) => sale.booking.quantity)).toEqual([2, 3]);
     expect(transactions.sellAlone).toHaveBeenCalledTimes(3);
   });
 
@@ -138,8 +140,8 @@ describe('SaleCoalescer', () => {
     await finishRunning();
     await finishRunning();
 
-    await expect(patient).resolves.toMatchObject({ quantity: 3 });
-    expect(transactions.sellAlone.mock.calls.map(([sale]) => sale.request.quantity)).toEqual([1, 3]);
+    await expect(patient).resolves.toMatchObject({ booking: { quantity: 3 } });
+    expect(transactions.sellAlone.mock.calls.map(([sale]) => quantityOf(sale.request))).toEqual([1, 3]);
     expect(transactions.sellTogether).not.toHaveBeenCalled();
   });
 
@@ -170,6 +172,6 @@ describe('BoundedSale', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(sale.claim()).toBe(true);
     sale.resolve(bookingFor(sale.request));
-    await expect(sale.answer).resolves.toMatchObject({ quantity: 1 });
+    await expect(sale.answer).resolves.toMatchObject({ booking: { quantity: 1 } });
   });
 });

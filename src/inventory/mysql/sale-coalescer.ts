@@ -1,5 +1,5 @@
 import { BusyTryAgainError, DomainError } from '../../common/domain-error.js';
-import type { Booking } from '../booking.entity.js';
+import type { Sale } from '../seat-ledger.js';
 import { NobodyWaiting, type BoundedSale } from './bounded-sale.js';
 
 /** Most bookings one coalesced transaction takes; the rest wait for the next one. */
@@ -7,18 +7,18 @@ export const MAX_BATCH = 100;
 
 /** What the coalescer needs of the adapter: a transaction for one sale, and one for a batch. */
 export interface SaleTransactions {
-  sellAlone(sale: BoundedSale): Promise<Booking>;
+  sellAlone(sale: BoundedSale): Promise<Sale>;
   /**
    * Each sale's booking or its own refusal, in the batch's order (undefined for a sale answered
    * before the transaction got the lock); throws when the batch as a whole failed.
    */
-  sellTogether(sales: BoundedSale[]): Promise<(Booking | DomainError | undefined)[]>;
+  sellTogether(sales: BoundedSale[]): Promise<(Sale | DomainError | undefined)[]>;
 }
 
 /**
- * The hot row's limit is the time its lock is held, not CPU: bookings of a category that arrive
- * while a transaction on it runs wait and then share the next one, so the lock is taken once for
- * all of them. An idle category starts at once, so a lone buyer waits for nothing.
+ * The hot row's limit is the time its lock is held, not CPU: one-category bookings of a category
+ * that arrive while a transaction on it runs wait and then share the next one, so the lock is
+ * taken once for all of them. An idle category starts at once, so a lone buyer waits for nothing.
  */
 export class SaleCoalescer {
   /** Per category: sales that arrived while a transaction on it was running. A key means one is running. */
@@ -26,8 +26,9 @@ export class SaleCoalescer {
 
   constructor(private readonly transactions: SaleTransactions) {}
 
-  sell(sale: BoundedSale): Promise<Booking> {
-    const { categoryId } = sale.request;
+  /** `sale` is of one category. */
+  sell(sale: BoundedSale): Promise<Sale> {
+    const { categoryId } = sale.request.lines[0];
     const queue = this.waiting.get(categoryId);
     if (queue) {
       queue.push(sale);
@@ -53,7 +54,7 @@ export class SaleCoalescer {
   /** Gives every sale of the batch its own answer; never throws. */
   private async settle(categoryId: number, batch: BoundedSale[]): Promise<void> {
     if (batch.length === 1) return this.settleAlone(categoryId, batch[0]);
-    let outcomes: (Booking | DomainError | undefined)[];
+    let outcomes: (Sale | DomainError | undefined)[];
     try {
       outcomes = await this.transactions.sellTogether(batch);
     } catch (error) {

@@ -34,8 +34,13 @@ export class StatementPipeline implements LedgerTransaction {
     void this.write(['START TRANSACTION', []]);
   }
 
-  rows(statement: Statement): Promise<Record<string, unknown>[]> {
-    return this.sendQueuedWith(statement) as Promise<Record<string, unknown>[]>;
+  async rows(statement: Statement): Promise<Record<string, unknown>[]> {
+    const [rows] = await this.rowsOfEach([statement]);
+    return rows;
+  }
+
+  rowsOfEach(statements: Statement[]): Promise<Record<string, unknown>[][]> {
+    return this.sendQueuedWith(statements) as Promise<Record<string, unknown>[][]>;
   }
 
   write([sql, values]: Statement): Promise<unknown> {
@@ -46,7 +51,7 @@ export class StatementPipeline implements LedgerTransaction {
   }
 
   async commit(): Promise<void> {
-    await this.sendQueuedWith(['COMMIT', []]);
+    await this.sendQueuedWith([['COMMIT', []]]);
   }
 
   /** Nothing to undo when nothing reached the database; otherwise the connection's transaction is rolled back. */
@@ -57,11 +62,11 @@ export class StatementPipeline implements LedgerTransaction {
     if (this.begun) await this.send('ROLLBACK', []);
   }
 
-  /** Sends everything queued, then `statement`, as one multi-statement query; answers the result of the last statement. */
-  private async sendQueuedWith([sql, values]: Statement): Promise<unknown> {
+  /** Sends everything queued, then `last`, as one multi-statement query; answers the results of `last`. */
+  private async sendQueuedWith(last: Statement[]): Promise<unknown[]> {
     const batch = this.queued;
     this.queued = [];
-    const statements = [...batch, { sql, values }];
+    const statements = [...batch, ...last.map(([sql, values]) => ({ sql, values }))];
     this.begun = true;
     let results: unknown[];
     try {
@@ -72,7 +77,7 @@ export class StatementPipeline implements LedgerTransaction {
       throw error;
     }
     batch.forEach((each, i) => each.resolve(results[i]));
-    return results.at(-1);
+    return results.slice(batch.length);
   }
 
   private send(sql: string, values: unknown[]): Promise<unknown> {
