@@ -8,6 +8,7 @@ import { OrderLine } from './src/inventory/order-line.entity.js';
 import { Ticket } from './src/inventory/ticket.entity.js';
 import { Event } from './src/events/event.entity.js';
 import { TicketCategory } from './src/inventory/ticket-category.entity.js';
+import { ScannerKey } from './src/check-in/scanner-key.entity.js';
 import { IdempotencyKey } from './src/idempotency/idempotency-key.entity.js';
 import { ApiKey } from './src/organizers/api-key.entity.js';
 import { Organizer } from './src/organizers/organizer.entity.js';
@@ -22,6 +23,6 @@ export default new DataSource(
   dataSourceOptions({
     url: environment.DATABASE_URL,
     poolSize: environment.DATABASE_POOL_SIZE,
-    entities: [Event, TicketCategory, Booking, Hold, OrderLine, Ticket, IdempotencyKey, Organizer, ApiKey],
+    entities: [Event, TicketCategory, Booking, Hold, OrderLine, Ticket, ScannerKey, IdempotencyKey, Organizer, ApiKey],
   }),
 );

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { BookingsModule } from './bookings/bookings.module.js';
+import { CheckInModule } from './check-in/check-in.module.js';
 import { validateEnvironment } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventsModule } from './events/events.module.js';
@@ -11,6 +12,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganizersModule } from './organizers/organizers.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { TicketsModule } from './tickets/tickets.module.js';
 import { TraceFlush } from './tracing/trace-flush.js';
 
 @Module({
@@ -25,6 +27,8 @@ import { TraceFlush } from './tracing/trace-flush.js';
     HealthModule,
     EventsModule,
     BookingsModule,
+    TicketsModule,
+    CheckInModule,
   ],
   providers: [ShutdownDeadline, TraceFlush],
 })

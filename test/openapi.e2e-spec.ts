@@ -57,13 +57,27 @@ describe('GET /openapi.json', () => {
     expect(codes).toEqual(['EVENT_IN_PAST', 'EVENT_CANCELLED', 'SOLD_OUT', 'INSUFFICIENT_SEATS', 'IDEMPOTENCY_KEY_IN_USE']);
   });
 
-  it('marks exactly the organiser endpoints with the bearer scheme', () => {
+  it('marks exactly the organiser and door-staff endpoints with the bearer scheme', () => {
     const secured = Object.entries(document.paths).flatMap(([path, operations]) =>
       Object.entries(operations)
         .filter(([, operation]) => (operation as { security?: unknown[] }).security?.length)
         .map(([method]) => `${method.toUpperCase()} ${path}`),
     );
-    expect(secured.sort()).toEqual(['GET /events/{id}/bookings', 'PATCH /events/{id}', 'POST /events', 'POST /events/{id}/cancel']);
+    expect(secured.sort()).toEqual(
+      [
+        'DELETE /events/{id}/check-ins/{code}',
+        'DELETE /events/{id}/scanner-keys/{prefix}',
+        'GET /events/{id}/attendees.csv',
+        'GET /events/{id}/bookings',
+        'GET /events/{id}/check-ins/summary',
+        'GET /events/{id}/scanner-keys',
+        'PATCH /events/{id}',
+        'POST /events',
+        'POST /events/{id}/cancel',
+        'POST /events/{id}/check-ins',
+        'POST /events/{id}/scanner-keys',
+      ].sort(),
+    );
   });
 
   it('documents Idempotency-Key on exactly the POST operations, which @Idempotent() also makes replayable', () => {
@@ -74,7 +88,7 @@ describe('GET /openapi.json', () => {
     );
     const posts = Object.entries(document.paths).flatMap(([path, operations]) => (operations.post ? [`POST ${path}`] : []));
     expect(withKey.sort()).toEqual(posts.sort());
-    expect(posts).toHaveLength(6);
+    expect(posts).toHaveLength(8);
   });
 
   it('serves Swagger UI at /docs', async () => {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ApiKeyStore, hashApiKey } from '../src/organizers/api-key-store.js';
+import { hashSecretKey } from '../src/common/secret-keys.js';
+import { ApiKeyStore } from '../src/organizers/api-key-store.js';
 import { createEvent, eventBody, organizerAuth } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { TEST_ORGANIZER_API_KEY } from './support/organizer-key.js';
@@ -91,7 +92,7 @@ describe('organiser API keys', () => {
     const rows: { key_hash: string; key_prefix: string }[] = await testApp.dataSource.query('SELECT key_hash, key_prefix FROM api_keys');
     const serialised = JSON.stringify(rows);
     expect(serialised).not.toContain(TEST_ORGANIZER_API_KEY);
-    expect(rows.map((row) => row.key_hash)).toContain(hashApiKey(TEST_ORGANIZER_API_KEY));
+    expect(rows.map((row) => row.key_hash)).toContain(hashSecretKey(TEST_ORGANIZER_API_KEY));
     expect(rows.every((row) => /^[0-9a-f]{64}$/.test(row.key_hash))).toBe(true);
   });
 

@@ -12,6 +12,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     /** What the client is told: one sentence, or one per invalid field. */
     readonly details: string | string[],
+    /** Facts a client acts on beside the code (when a ticket was checked in, say), answered as fields of their own. */
+    readonly facts: Record<string, string | number | null> = {},
   ) {
     super(Array.isArray(details) ? details.join('; ') : details);
     this.name = new.target.name;
@@ -120,6 +122,30 @@ export class AlreadyExistsError extends DomainError {
 export class TooManyTicketsError extends DomainError {
   constructor(limit: number) {
     super(ErrorCode.QuantityAboveLimit, `At most ${limit} ticket${limit === 1 ? '' : 's'} can be taken in one booking, over all its lines.`);
+  }
+}
+
+export class TicketNotFoundError extends DomainError {
+  constructor() {
+    super(ErrorCode.TicketNotFound, 'No ticket has this code.');
+  }
+}
+
+export class TicketCancelledError extends DomainError {
+  constructor() {
+    super(ErrorCode.TicketCancelled, 'This ticket was cancelled; it does not admit anyone.');
+  }
+}
+
+export class AlreadyCheckedInError extends DomainError {
+  constructor(checkedInAt: Date) {
+    super(ErrorCode.AlreadyCheckedIn, `This ticket was already checked in at ${checkedInAt.toISOString()}.`, { checked_in_at: checkedInAt.toISOString() });
+  }
+}
+
+export class ScannerKeyNotFoundError extends DomainError {
+  constructor(prefix: string) {
+    super(ErrorCode.ScannerKeyNotFound, `No scanner key of this event starts with "${prefix}".`);
   }
 }
 

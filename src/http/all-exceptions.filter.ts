@@ -46,7 +46,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   ): { body: ErrorBody; headers: Record<string, string> } {
     const known = domainErrorOf(exception);
     if (known instanceof DomainError) {
-      return { body: errorBody(known.code, known.details), headers: responseHeadersOf(known) };
+      return { body: { ...errorBody(known.code, known.details), ...known.facts }, headers: responseHeadersOf(known) };
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const code = frameworkErrorCode(exception);

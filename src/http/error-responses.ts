@@ -19,10 +19,14 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.EventNotFound:
     case ErrorCode.BookingNotFound:
     case ErrorCode.HoldNotFound:
+    case ErrorCode.TicketNotFound:
+    case ErrorCode.ScannerKeyNotFound:
       return 404;
     case ErrorCode.EventInPast:
     case ErrorCode.EventCancelled:
     case ErrorCode.SeatsLimitBelowSold:
+    case ErrorCode.TicketCancelled:
+    case ErrorCode.AlreadyCheckedIn:
     case ErrorCode.AlreadyExists:
     case ErrorCode.SoldOut:
     case ErrorCode.InsufficientSeats:

@@ -73,3 +73,8 @@ export function ApiReferenceParam(description: string): MethodDecorator {
 export function ApiIdParam(description: string): MethodDecorator {
   return ApiParam({ name: 'id', schema: { type: 'integer', minimum: 1 }, description });
 }
+
+/** A ticket code in the path. */
+export function ApiTicketCodeParam(description: string): MethodDecorator {
+  return ApiParam({ name: 'code', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$', example: 'q3JwYkZ0dVh5c0hKQm9wUQ' }, description });
+}

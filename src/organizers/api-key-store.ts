@@ -1,24 +1,12 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { IsNull, type DataSource } from 'typeorm';
+import { hashSecretKey, isHashOf, newSecretKey, secretKeyPrefix } from '../common/secret-keys.js';
 import { isDuplicateKeyError } from '../database/database-errors.js';
 import { ApiKey } from './api-key.entity.js';
 import { Organizer } from './organizer.entity.js';
 
-const KEY_PREFIX_LENGTH = 11;
-export const MIN_KEY_LENGTH = 32;
-
 export interface OrganizerKeys {
   name: string;
   keys: { prefix: string; createdAt: Date; revokedAt: Date | null }[];
-}
-
-/** `tk_` and 256 random bits: far beyond guessing, so one SHA-256 is all the hashing it needs. */
-export function generateApiKey(): string {
-  return `tk_${randomBytes(32).toString('base64url')}`;
-}
-
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
 }
 
 export class UnknownOrganizerError extends Error {}
@@ -32,16 +20,13 @@ export class ApiKeyStore {
 
   /** The organiser whose live key this is; revoked and unknown keys alike give undefined. */
   async authenticate(key: string): Promise<number | undefined> {
-    const hash = hashApiKey(key);
-    const stored = await this.dataSource.getRepository(ApiKey).findOneBy({ keyHash: hash, revokedAt: IsNull() });
-    if (!stored) return undefined;
-    const matches = timingSafeEqual(Buffer.from(stored.keyHash, 'hex'), Buffer.from(hash, 'hex'));
-    return matches ? stored.organizerId : undefined;
+    const stored = await this.dataSource.getRepository(ApiKey).findOneBy({ keyHash: hashSecretKey(key), revokedAt: IsNull() });
+    return stored && isHashOf(stored.keyHash, key) ? stored.organizerId : undefined;
   }
 
   /** Creates the organiser and a first key; returns the key, which is never shown again. */
   async createOrganizer(name: string): Promise<string> {
-    const key = generateApiKey();
+    const key = newSecretKey('tk');
     await this.dataSource.transaction(async (manager) => {
       const organizer = await manager.save(Organizer, manager.create(Organizer, { name, createdAt: new Date() }));
       await manager.insert(ApiKey, keyRow(organizer.id, key));
@@ -52,7 +37,7 @@ export class ApiKeyStore {
   async addKey(organizerName: string): Promise<string> {
     const organizer = await this.dataSource.getRepository(Organizer).findOneBy({ name: organizerName });
     if (!organizer) throw new UnknownOrganizerError(`No organiser is named "${organizerName}".`);
-    const key = generateApiKey();
+    const key = newSecretKey('tk');
     await this.dataSource.getRepository(ApiKey).insert(keyRow(organizer.id, key));
     return key;
   }
@@ -83,7 +68,7 @@ export class ApiKeyStore {
    */
   async ensureKey(organizerName: string, key: string): Promise<void> {
     const organizerId = await this.ensureOrganizer(organizerName);
-    const existing = await this.dataSource.getRepository(ApiKey).findOneBy({ keyHash: hashApiKey(key) });
+    const existing = await this.dataSource.getRepository(ApiKey).findOneBy({ keyHash: hashSecretKey(key) });
     if (!existing) await ignoreDuplicate(this.dataSource.getRepository(ApiKey).insert(keyRow(organizerId, key)));
   }
 
@@ -100,8 +85,8 @@ export class ApiKeyStore {
 function keyRow(organizerId: number, key: string): Omit<ApiKey, 'id' | 'organizer'> {
   return {
     organizerId,
-    keyHash: hashApiKey(key),
-    keyPrefix: key.slice(0, KEY_PREFIX_LENGTH),
+    keyHash: hashSecretKey(key),
+    keyPrefix: secretKeyPrefix(key),
     createdAt: new Date(),
     revokedAt: null,
   };

@@ -9,6 +9,11 @@ type AuthenticatedRequest = FastifyRequest & { organizerId?: number };
 /** RFC 6750's b64token. */
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 
+/** The key of a well-formed `Authorization: Bearer <key>` header, or undefined. */
+export function bearerTokenOf(request: FastifyRequest): string | undefined {
+  return BEARER.exec(request.headers.authorization ?? '')?.[1];
+}
+
 /** Lets a request through only with a live organiser API key; the organiser is then known to the handler. */
 @Injectable()
 export class OrganizerGuard implements CanActivate {
@@ -16,9 +21,9 @@ export class OrganizerGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const match = BEARER.exec(request.headers.authorization ?? '');
-    if (!match) throw new UnauthorizedError('Send an organiser API key as "Authorization: Bearer <key>".', false);
-    const organizerId = await this.keys.authenticate(match[1]);
+    const key = bearerTokenOf(request);
+    if (key === undefined) throw new UnauthorizedError('Send an organiser API key as "Authorization: Bearer <key>".', false);
+    const organizerId = await this.keys.authenticate(key);
     if (organizerId === undefined) {
       throw new UnauthorizedError('The API key is not valid (unknown or revoked).', true);
     }

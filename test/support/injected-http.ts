@@ -89,8 +89,11 @@ export class InjectedRequest implements Promise<Response> {
   private async run(): Promise<Response> {
     const answer = await this.app.inject({ method: this.method, url: this.url, headers: this.headers, payload: this.payload });
     const headers = Object.fromEntries(Object.entries(answer.headers).map(([name, value]) => [name, Array.isArray(value) ? value : String(value)]));
-    const json = /[/+]json\b/.test(String(headers['content-type'] ?? ''));
-    const response = { status: answer.statusCode, body: json && answer.body !== '' ? JSON.parse(answer.body) : {}, headers, text: answer.body };
+    const type = String(headers['content-type'] ?? '');
+    const json = /[/+]json\b/.test(type);
+    // As supertest does: JSON parsed, images as their bytes, other text in `text` only.
+    const body = json && answer.body !== '' ? JSON.parse(answer.body) : /^image\/(?!svg)/.test(type) ? answer.rawPayload : {};
+    const response = { status: answer.statusCode, body, headers, text: answer.body };
     for (const expected of this.expectations) check(this.method, this.url, response, expected);
     // The fields above are all the specs read of supertest's Response.
     return response as unknown as Response;

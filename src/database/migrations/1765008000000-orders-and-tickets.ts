@@ -79,6 +79,8 @@ export class OrdersAndTickets1765008000000 implements MigrationInterface {
           new TableIndex({ name: 'uq_tickets_code', columnNames: ['code'], isUnique: true }),
           new TableIndex({ name: 'idx_tickets_reference', columnNames: ['reference'] }),
           new TableIndex({ name: 'idx_tickets_event_category_status', columnNames: ['event_id', 'ticket_category_id', 'status'] }),
+          // The attendee list walks an event's tickets by id, a page at a time.
+          new TableIndex({ name: 'idx_tickets_event_id', columnNames: ['event_id', 'id'] }),
         ],
         foreignKeys: [references('tickets', 'event_id', 'events'), references('tickets', 'ticket_category_id', 'ticket_categories')],
       }),

@@ -5,6 +5,7 @@ import { ListEventsByDateIndex1764662400000 } from './1764662400000-list-events-
 import { IdempotencyKeysByteExact1764835200000 } from './1764835200000-idempotency-keys-byte-exact.js';
 import { NormaliseCategoryNames1764921600000 } from './1764921600000-normalise-category-names.js';
 import { OrdersAndTickets1765008000000 } from './1765008000000-orders-and-tickets.js';
+import { ScannerKeys1765094400000 } from './1765094400000-scanner-keys.js';
 
 /** Listed explicitly (not globbed) so the same list works from src/ under tests and from dist/. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   IdempotencyKeysByteExact1764835200000,
   NormaliseCategoryNames1764921600000,
   OrdersAndTickets1765008000000,
+  ScannerKeys1765094400000,
 ];

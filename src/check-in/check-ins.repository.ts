@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, type EntityManager, type Repository } from 'typeorm';
+import { Ticket, TicketStatus } from '../inventory/ticket.entity.js';
+
+export interface CategoryCheckIns {
+  categoryId: number;
+  tickets: number;
+  checkedIn: number;
+}
+
+/** Check-in writes one column of a ticket, by a conditional UPDATE: whichever scan matches first wins. */
+@Injectable()
+export class CheckInsRepository {
+  constructor(@InjectRepository(Ticket) private readonly tickets: Repository<Ticket>) {}
+
+  /** Marks a valid ticket of the event checked in, unless it already is; answers whether this call did it. */
+  async markCheckedIn(manager: EntityManager, eventId: number, code: string, at: Date): Promise<boolean> {
+    const result = await manager.update(Ticket, { eventId, code, status: TicketStatus.Valid, checkedInAt: IsNull() }, { checkedInAt: at });
+    return result.affected === 1;
+  }
+
+  /** Undoes a check-in; answers whether the event has such a ticket. */
+  async clearCheckIn(manager: EntityManager, eventId: number, code: string): Promise<boolean> {
+    await manager.update(Ticket, { eventId, code }, { checkedInAt: null });
+    return (await manager.countBy(Ticket, { eventId, code })) === 1;
+  }
+
+  findInEvent(manager: EntityManager, eventId: number, code: string): Promise<Ticket | null> {
+    return manager.findOneBy(Ticket, { eventId, code });
+  }
+
+  /** Valid tickets and how many of them are checked in, per category of the event that has any. */
+  async summary(eventId: number): Promise<CategoryCheckIns[]> {
+    const rows = await this.tickets
+      .createQueryBuilder('ticket')
+      .select('ticket.ticketCategoryId', 'categoryId')
+      .addSelect('COUNT(*)', 'tickets')
+      .addSelect('SUM(CASE WHEN ticket.checkedInAt IS NULL THEN 0 ELSE 1 END)', 'checkedIn')
+      .where('ticket.eventId = :eventId AND ticket.status = :valid', { eventId, valid: TicketStatus.Valid })
+      .groupBy('ticket.ticketCategoryId')
+      .getRawMany<{ categoryId: number | string; tickets: number | string; checkedIn: number | string | null }>();
+    return rows.map((row) => ({ categoryId: Number(row.categoryId), tickets: Number(row.tickets), checkedIn: Number(row.checkedIn ?? 0) }));
+  }
+}
