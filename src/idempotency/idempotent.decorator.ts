@@ -18,7 +18,8 @@ export function Idempotent(): MethodDecorator {
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
-      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN.source, example: '7d1c0c5e-order-42' },
+      // No example: Swagger UI would send it with every "Try it out", and a key reused for another request answers 422.
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN.source },
       description:
         '1–255 printable ASCII characters, e.g. a random UUID. Within 24 h the same key and request replays the first 2xx answer (with Idempotent-Replayed: true) instead of acting again.',
     }),

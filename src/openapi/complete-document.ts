@@ -17,7 +17,7 @@ import { EXAMPLE_ERROR_ID, EXAMPLE_ERRORS } from './error-examples.js';
 const BEFORE_ANY_ROUTE = [ErrorCode.MalformedRequest, ErrorCode.RequestTimeout, ErrorCode.HeadersTooLarge];
 
 /** What the framework answers a request with a body before any handler reads it. */
-export const JSON_BODY_ERRORS = [ErrorCode.MalformedJson, ErrorCode.PayloadTooLarge, ErrorCode.UnsupportedMediaType];
+const JSON_BODY_ERRORS = [ErrorCode.MalformedJson, ErrorCode.PayloadTooLarge, ErrorCode.UnsupportedMediaType];
 
 /** Fastify reads a body on these methods only (a GET's is ignored), up to each route's limit. */
 const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
