@@ -6,7 +6,7 @@ import { BodyLimit } from '../http/body-limit.js';
 import { nextPageLink } from '../http/next-page-link.js';
 import { ParseIdPipe } from '../http/parse-id.pipe.js';
 import { PublicWrite } from '../rate-limit/rate-limit.module.js';
-import { ApiErrors, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS } from '../openapi/api-decorators.js';
+import { ApiErrors, ApiIdParam, ApiReferenceParam } from '../openapi/api-decorators.js';
 import { BookingResponse, BookingSummaryResponse, mapBooking, mapBookingSummary } from './booking.mapper.js';
 import { BookingsService } from './bookings.service.js';
 import { CreateBookingDto, SEAT_REQUEST_BODY_LIMIT, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
@@ -35,12 +35,8 @@ export class BookingsController {
   @OrganizerOnly()
   @ApiOperation({ summary: "An event's bookings with their customers, oldest first (the event's organiser only)" })
   @ApiIdParam('The event id.')
-  @ApiOkResponse({
-    type: [BookingSummaryResponse],
-    description: 'Each booking without its tickets (look one up by reference for them, or download the attendee list).',
-    headers: { Link: { description: 'RFC 8288 link to the next page (rel="next"), when there is one.', schema: { type: 'string' } } },
-  })
-  @ApiErrors(ErrorCode.ValidationFailed, ErrorCode.Unauthorized, ErrorCode.EventNotFound)
+  @ApiOkResponse({ type: [BookingSummaryResponse], description: 'Each booking without its tickets (look one up by reference for them, or download the attendee list).' })
+  @ApiErrors(ErrorCode.EventNotFound)
   async listForEvent(
     @Param('id', ParseIdPipe) eventId: number,
     @Query() query: ListBookingsQuery,
@@ -69,7 +65,7 @@ export class BookingsController {
   @ApiOperation({ summary: 'Cancel a booking; its seats return. Cancelling again answers the same result.' })
   @ApiReferenceParam('The booking reference.')
   @ApiOkResponse({ type: BookingResponse })
-  @ApiErrors(ErrorCode.BookingNotFound, ErrorCode.EventInPast, ErrorCode.BusyTryAgain, ErrorCode.RateLimited, ...IDEMPOTENCY_ERRORS)
+  @ApiErrors(ErrorCode.BookingNotFound, ErrorCode.EventInPast, ErrorCode.BusyTryAgain)
   async cancel(@Param('reference') reference: string): Promise<BookingResponse> {
     return mapBooking(await this.bookings.cancel(reference));
   }

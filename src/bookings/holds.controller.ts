@@ -5,7 +5,7 @@ import { ErrorCode } from '../common/error-code.js';
 import { BodyLimit } from '../http/body-limit.js';
 import { ParseIdPipe } from '../http/parse-id.pipe.js';
 import { PublicWrite } from '../rate-limit/rate-limit.module.js';
-import { ApiErrors, ApiIdParam, ApiReferenceParam, IDEMPOTENCY_ERRORS } from '../openapi/api-decorators.js';
+import { ApiErrors, ApiIdParam, ApiReferenceParam } from '../openapi/api-decorators.js';
 import { BookingResponse, mapBooking } from './booking.mapper.js';
 import { CreateBookingDto, SEAT_REQUEST_BODY_LIMIT, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
 import { HoldResponse, mapHold } from './hold.mapper.js';
@@ -37,7 +37,7 @@ export class HoldsController {
   @ApiReferenceParam('The hold reference.')
   @ApiCreatedResponse({ type: BookingResponse, description: 'The booking was made by this call.' })
   @ApiOkResponse({ type: BookingResponse, description: 'The hold had already been confirmed: the same booking.' })
-  @ApiErrors(ErrorCode.HoldNotFound, ErrorCode.HoldExpired, ErrorCode.EventInPast, ErrorCode.EventCancelled, ErrorCode.BusyTryAgain, ErrorCode.RateLimited, ...IDEMPOTENCY_ERRORS)
+  @ApiErrors(ErrorCode.HoldNotFound, ErrorCode.HoldExpired, ErrorCode.EventInPast, ErrorCode.EventCancelled, ErrorCode.BusyTryAgain)
   async confirm(@Param('reference') reference: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<BookingResponse> {
     const { booking, created } = await this.holds.confirm(reference);
     if (!created) void reply.status(200);
@@ -50,7 +50,7 @@ export class HoldsController {
   @ApiOperation({ summary: 'Release a hold; its seats are free at once' })
   @ApiReferenceParam('The hold reference.')
   @ApiNoContentResponse({ description: 'Released.' })
-  @ApiErrors(ErrorCode.HoldNotFound, ErrorCode.HoldAlreadyConfirmed, ErrorCode.BusyTryAgain, ErrorCode.RateLimited)
+  @ApiErrors(ErrorCode.HoldNotFound, ErrorCode.HoldAlreadyConfirmed, ErrorCode.BusyTryAgain)
   async release(@Param('reference') reference: string): Promise<void> {
     await this.holds.release(reference);
   }

@@ -2,6 +2,8 @@ import { applyDecorators, type CanActivate, type ExecutionContext, Injectable, U
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { EventNotFoundError, UnauthorizedError } from '../common/domain-error.js';
+import { ErrorCode } from '../common/error-code.js';
+import { ApiErrors } from '../openapi/api-decorators.js';
 import { EventsService } from '../events/events.service.js';
 import { parsedId } from '../http/parse-id.pipe.js';
 import { ApiKeyStore } from '../organizers/api-key-store.js';
@@ -43,5 +45,5 @@ export class DoorStaffGuard implements CanActivate {
 
 /** The route is for the door: a scanner key of the event, or its organiser's key. */
 export function DoorStaffOnly(): MethodDecorator {
-  return applyDecorators(UseGuards(DoorStaffGuard), ApiBearerAuth());
+  return applyDecorators(UseGuards(DoorStaffGuard), ApiBearerAuth(), ApiErrors(ErrorCode.Unauthorized, ErrorCode.EventNotFound));
 }

@@ -1,4 +1,4 @@
-import { generateReference, normaliseReference } from './reference.js';
+import { generateReference, normaliseReference, REFERENCE_PATTERN } from './reference.js';
 
 describe('booking references', () => {
   it('are 12 symbols of Crockford base32', () => {
@@ -26,4 +26,11 @@ describe('booking references', () => {
   it.each(['', 'SHORT', 'ABCDEFGHJKMNP', 'ABCDEFGHJKU1', '../../etc/pwd'])('reject %j', (input) => {
     expect(normaliseReference(input)).toBeUndefined();
   });
+
+  it.each(['abcdefghjkmn', 'O0IL11111111', 'R67AJW8XQS72', '', 'SHORT', 'ABCDEFGHJKMNP', 'ABCDEFGHJKU1', '../../etc/pwd'])(
+    'are described by REFERENCE_PATTERN as they are read: %j',
+    (input) => {
+      expect(new RegExp(REFERENCE_PATTERN).test(input)).toBe(normaliseReference(input) !== undefined);
+    },
+  );
 });

@@ -12,6 +12,9 @@ export function generateReference(): string {
   return reference;
 }
 
+/** What normaliseReference() reads as a reference, as a JSON Schema pattern: the alphabet and its look-alikes, in any case. */
+export const REFERENCE_PATTERN = `^[${ALPHABET}OIL${ALPHABET.toLowerCase()}oil]{${REFERENCE_LENGTH}}$`;
+
 /**
  * Accepts what a person may type: any case, and the look-alikes Crockford decodes (O→0, I/L→1).
  * Returns undefined for anything that cannot be a reference.

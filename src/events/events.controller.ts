@@ -5,7 +5,7 @@ import { ErrorCode } from '../common/error-code.js';
 import { BodyLimit } from '../http/body-limit.js';
 import { nextPageLink } from '../http/next-page-link.js';
 import { ParseIdPipe } from '../http/parse-id.pipe.js';
-import { ApiErrors, ApiIdParam, IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../openapi/api-decorators.js';
+import { ApiErrors, ApiIdParam } from '../openapi/api-decorators.js';
 import { CurrentOrganizer, OrganizerOnly } from '../organizers/organizer.guard.js';
 import { CreateEventDto, EVENT_BODY_LIMIT } from './dto/create-event.dto.js';
 import { ListEventsQuery } from './dto/list-events.query.js';
@@ -25,18 +25,15 @@ export class EventsController {
   @Idempotent()
   @ApiOperation({ summary: 'Publish an event with its ticket categories (organisers)' })
   @ApiCreatedResponse({ type: EventResponse })
-  @ApiErrors(ErrorCode.ValidationFailed, ...JSON_BODY_ERRORS, ErrorCode.Unauthorized, ErrorCode.BusyTryAgain, ...IDEMPOTENCY_ERRORS)
+  @ApiErrors(ErrorCode.AlreadyExists, ErrorCode.BusyTryAgain)
   async create(@Body() dto: CreateEventDto, @CurrentOrganizer() organizerId: number): Promise<EventResponse> {
     return mapEvent(await this.events.create(dto, organizerId));
   }
 
   @Get()
   @ApiOperation({ summary: 'Upcoming scheduled events by date, paginated by cursor' })
-  @ApiOkResponse({
-    type: [EventResponse],
-    headers: { Link: { description: 'RFC 8288 link to the next page (rel="next"), when there is one.', schema: { type: 'string' } } },
-  })
-  @ApiErrors(ErrorCode.ValidationFailed)
+  @ApiOkResponse({ type: [EventResponse] })
+  @ApiErrors()
   async list(@Query() query: ListEventsQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<EventResponse[]> {
     const page = await this.events.findUpcoming(query);
     const link = nextPageLink('/events', { limit: page.limit }, page.nextCursor);
@@ -48,7 +45,7 @@ export class EventsController {
   @ApiOperation({ summary: 'One event, past and cancelled ones too' })
   @ApiIdParam('The event id.')
   @ApiOkResponse({ type: EventResponse })
-  @ApiErrors(ErrorCode.ValidationFailed, ErrorCode.EventNotFound)
+  @ApiErrors(ErrorCode.EventNotFound)
   async findOne(@Param('id', ParseIdPipe) id: number): Promise<EventResponse> {
     return mapEvent(await this.events.findOne(id));
   }
@@ -59,15 +56,7 @@ export class EventsController {
   @ApiOperation({ summary: 'Change an event you own: its fields, its categories, or add categories' })
   @ApiIdParam('The event id.')
   @ApiOkResponse({ type: EventResponse })
-  @ApiErrors(
-    ErrorCode.ValidationFailed,
-    ...JSON_BODY_ERRORS,
-    ErrorCode.Unauthorized,
-    ErrorCode.EventNotFound,
-    ErrorCode.EventCancelled,
-    ErrorCode.SeatsLimitBelowSold,
-    ErrorCode.BusyTryAgain,
-  )
+  @ApiErrors(ErrorCode.EventNotFound, ErrorCode.EventInPast, ErrorCode.EventCancelled, ErrorCode.SeatsLimitBelowSold, ErrorCode.AlreadyExists, ErrorCode.BusyTryAgain)
   async update(
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateEventDto,
@@ -83,7 +72,7 @@ export class EventsController {
   @ApiOperation({ summary: 'Cancel an event you own: every booking is cancelled and every hold released' })
   @ApiIdParam('The event id.')
   @ApiOkResponse({ type: EventResponse })
-  @ApiErrors(ErrorCode.ValidationFailed, ErrorCode.Unauthorized, ErrorCode.EventNotFound, ErrorCode.BusyTryAgain, ...IDEMPOTENCY_ERRORS)
+  @ApiErrors(ErrorCode.EventNotFound, ErrorCode.EventInPast, ErrorCode.BusyTryAgain)
   async cancel(@Param('id', ParseIdPipe) id: number, @CurrentOrganizer() organizerId: number): Promise<EventResponse> {
     return mapEvent(await this.events.cancel(id, organizerId));
   }

@@ -2,9 +2,15 @@ import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/commo
 import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import { ApiEdgeErrorsOnly } from '../openapi/api-decorators.js';
 import { HealthReport } from './health-report.js';
 
 const DATABASE_PING_TIMEOUT_MS = 1000;
+
+/** What terminus's @HealthCheck() sends with every report, so that no cache answers a probe. */
+const NO_STORE = {
+  'Cache-Control': { required: true, description: 'Probes are never cached.', schema: { type: 'string', enum: ['no-cache, no-store, must-revalidate'] } },
+};
 
 /**
  * Terminus documents these responses itself only where it can `require` @nestjs/swagger, which
@@ -21,7 +27,9 @@ export class HealthController {
   @Get('live')
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
-  @ApiOkResponse({ type: HealthReport, description: 'Alive.' })
+  @ApiOkResponse({ type: HealthReport, description: 'Alive.', headers: NO_STORE })
+  @ApiServiceUnavailableResponse({ type: HealthReport, description: 'Shutting down.', headers: NO_STORE })
+  @ApiEdgeErrorsOnly()
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
@@ -29,8 +37,9 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: the database answers within a second' })
-  @ApiOkResponse({ type: HealthReport, description: 'Ready to serve.' })
-  @ApiServiceUnavailableResponse({ type: HealthReport, description: 'The database does not answer: send no traffic here.' })
+  @ApiOkResponse({ type: HealthReport, description: 'Ready to serve.', headers: NO_STORE })
+  @ApiServiceUnavailableResponse({ type: HealthReport, description: 'The database does not answer: send no traffic here.', headers: NO_STORE })
+  @ApiEdgeErrorsOnly()
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     try {
       return await this.health.check([() => this.database.pingCheck('database', { timeout: DATABASE_PING_TIMEOUT_MS })]);

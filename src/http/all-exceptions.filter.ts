@@ -18,12 +18,20 @@ const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ErrorCode.MalformedJson,
 };
 
+type FrameworkCode = ErrorCode.MalformedJson | ErrorCode.UnsupportedMediaType | ErrorCode.NotFound;
+
 /** What the client is told when the framework refused the request before our code saw it. */
-const MESSAGES: Partial<Record<ErrorCode, string>> = {
+export const FRAMEWORK_MESSAGES: Readonly<Record<FrameworkCode, string>> = {
   [ErrorCode.MalformedJson]: 'The request body is not valid JSON.',
   [ErrorCode.UnsupportedMediaType]: 'Send the request body as application/json.',
   [ErrorCode.NotFound]: 'No such route.',
 };
+
+export const INTERNAL_ERROR_MESSAGE = 'An unexpected error occurred. Quote the error_id when reporting it.';
+
+export function payloadTooLargeMessage(bodyLimitBytes: number): string {
+  return `The request body is larger than the ${bodyLimitBytes / 1024} KiB this endpoint accepts.`;
+}
 
 /**
  * Every error answer has one shape. A domain error keeps its code; a refusal by the framework gets
@@ -57,7 +65,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     recordUnhandledError(response, exception, errorId);
     return {
       body: {
-        ...errorBody(ErrorCode.InternalError, 'An unexpected error occurred. Quote the error_id when reporting it.'),
+        ...errorBody(ErrorCode.InternalError, INTERNAL_ERROR_MESSAGE),
         error_id: errorId,
       },
       headers: {},
@@ -81,6 +89,6 @@ function frameworkErrorCode(exception: HttpException): ErrorCode {
 }
 
 function frameworkMessage(code: ErrorCode, request: FastifyRequest): string | undefined {
-  if (code !== ErrorCode.PayloadTooLarge) return MESSAGES[code];
-  return `The request body is larger than the ${request.routeOptions.bodyLimit / 1024} KiB this endpoint accepts.`;
+  if (code === ErrorCode.PayloadTooLarge) return payloadTooLargeMessage(request.routeOptions.bodyLimit);
+  return Object.hasOwn(FRAMEWORK_MESSAGES, code) ? FRAMEWORK_MESSAGES[code as FrameworkCode] : undefined;
 }

@@ -75,6 +75,7 @@ export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.DatabaseUnavailable,
 ]);
 
+/** The headers an error's answer carries; the OpenAPI document declares them from this too. */
 export function responseHeadersOf(error: DomainError): Record<string, string> {
   if (error instanceof UnauthorizedError) {
     return { 'WWW-Authenticate': error.credentialsRejected ? `${BEARER_REALM}, error="invalid_token"` : BEARER_REALM };

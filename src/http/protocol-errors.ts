@@ -13,13 +13,13 @@ import { SECURITY_HEADERS } from './security-headers.js';
  * clientErrorHandler) and the router refusing a URL (its frameworkErrors).
  */
 
-const PARSER_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
+export const PARSER_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
   ERR_HTTP_REQUEST_TIMEOUT: { code: ErrorCode.RequestTimeout, message: 'The request did not arrive in full in time.' },
   HPE_HEADER_OVERFLOW: { code: ErrorCode.HeadersTooLarge, message: `The request line and headers are larger than ${maxHeaderSize / 1024} KiB.` },
 };
-const NOT_HTTP = { code: ErrorCode.MalformedRequest, message: 'The request is not valid HTTP/1.1.' };
+export const NOT_HTTP = { code: ErrorCode.MalformedRequest, message: 'The request is not valid HTTP/1.1.' };
 
-const ROUTER_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
+export const ROUTER_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_BAD_URL: { code: ErrorCode.MalformedRequest, message: 'The URL is not valid percent-encoded UTF-8.' },
   FST_ERR_MAX_PARAM_LENGTH: { code: ErrorCode.UriTooLong, message: 'A path parameter is longer than 100 characters.' },
 };

@@ -4,9 +4,12 @@ import { ValidationFailedError } from '../common/domain-error.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
-/** 1–255 printable ASCII characters, sent once. */
+/** 1–255 printable ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7E]{1,255}$/;
+
+/** A key as IDEMPOTENCY_KEY_PATTERN says, sent once. */
 export function parseIdempotencyKey(header: string | string[]): string {
-  if (typeof header !== 'string' || !/^[\x20-\x7E]{1,255}$/.test(header)) {
+  if (typeof header !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(header)) {
     throw new ValidationFailedError(['Idempotency-Key must be 1 to 255 printable ASCII characters, sent once']);
   }
   return header;

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiEdgeErrorsOnly } from '../openapi/api-decorators.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('operations')
@@ -11,6 +12,7 @@ export class MetricsController {
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics', description: 'The text exposition format; see the README for what each metric means.' })
   @ApiOkResponse({ description: 'Metrics in the Prometheus text format.', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiEdgeErrorsOnly()
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

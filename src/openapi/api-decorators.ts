@@ -1,77 +1,54 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiParam, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { BUSY_RETRY_AFTER_SECONDS } from '../common/domain-error.js';
+import { ApiParam, DECORATORS } from '@nestjs/swagger';
 import { ErrorCode } from '../common/error-code.js';
-import { httpStatusOf, RETRYABLE_CODES } from '../http/error-responses.js';
-
-/** The one error shape, as the exception filter writes it. */
-export class ErrorResponse {
-  @ApiProperty({ example: 409 })
-  statusCode!: number;
-
-  @ApiProperty({ example: 'Conflict' })
-  error!: string;
-
-  @ApiProperty({ enum: ErrorCode, enumName: 'ErrorCode', description: 'Stable, for programs to branch on.' })
-  code!: ErrorCode;
-
-  @ApiProperty({
-    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
-    description: 'For people; for VALIDATION_FAILED a list naming each offending field.',
-  })
-  message!: string | string[];
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only on 500: quote it when reporting; the log line has the same id.' })
-  error_id?: string;
-}
-
-/** What any endpoint reading a JSON body can also answer before its own rules run. */
-export const JSON_BODY_ERRORS = [ErrorCode.MalformedJson, ErrorCode.PayloadTooLarge, ErrorCode.UnsupportedMediaType];
+import { REFERENCE_PATTERN } from '../common/reference.js';
 
 /**
- * Documents the error responses of an endpoint from its error codes, grouped by the status the
- * exception filter gives each; INTERNAL_ERROR and DATABASE_UNAVAILABLE are added everywhere.
+ * The extension that carries an operation's own error codes from its decorators to
+ * completeDocument(), which turns them, with what every route can answer, into its responses.
+ */
+export const ERROR_CODES_EXTENSION = 'x-error-codes';
+
+/**
+ * Declares error codes that the route's rules, guards, pipes or interceptors can answer; the
+ * document gives each under the status the exception filter answers it with (see
+ * complete-document.ts). Decorators that bring a guard or an interceptor declare its codes
+ * themselves (OrganizerOnly, PublicWrite, Idempotent), so declarations add up, in any order.
+ * Every route with errors of its own reads the database, which may be unavailable.
  */
 export function ApiErrors(...codes: ErrorCode[]): MethodDecorator {
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of new Set([...codes, ErrorCode.InternalError, ErrorCode.DatabaseUnavailable])) {
-    const status = httpStatusOf(code);
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
-  }
-  const responses = [...byStatus].map(([status, statusCodes]) =>
-    ApiResponse({
-      status,
-      description: statusCodes.join(', '),
-      headers: statusCodes.some((code) => RETRYABLE_CODES.has(code))
-        ? { 'Retry-After': { description: `Seconds to wait before retrying (${BUSY_RETRY_AFTER_SECONDS}).`, schema: { type: 'integer' } } }
-        : undefined,
-      schema: { allOf: [{ $ref: getSchemaPath(ErrorResponse) }, { properties: { code: { type: 'string', enum: statusCodes } } }] },
-    }),
-  );
-  return applyDecorators(ApiExtraModels(ErrorResponse), ...responses);
+  return declareErrorCodes([...codes, ErrorCode.DatabaseUnavailable]);
+}
+
+/** For a route that answers nothing but what every route can (a probe, the metrics). */
+export function ApiEdgeErrorsOnly(): MethodDecorator {
+  return declareErrorCodes([]);
+}
+
+function declareErrorCodes(codes: ErrorCode[]): MethodDecorator {
+  return (_target, _key, descriptor) => {
+    const handler = descriptor.value as object;
+    // ApiExtension() keeps the first value given for a key, so the lists are merged here.
+    const extensions = (Reflect.getMetadata(DECORATORS.API_EXTENSION, handler) ?? {}) as Record<string, unknown>;
+    const declared = (extensions[ERROR_CODES_EXTENSION] ?? []) as ErrorCode[];
+    Reflect.defineMetadata(DECORATORS.API_EXTENSION, { ...extensions, [ERROR_CODES_EXTENSION]: [...new Set([...declared, ...codes])] }, handler);
+  };
 }
 
 /** What any POST can answer when the client sends an Idempotency-Key. */
 export const IDEMPOTENCY_ERRORS = [ErrorCode.IdempotencyKeyReused, ErrorCode.IdempotencyKeyInUse];
 
-/** The optional header that makes a POST safe to retry. */
-export function ApiIdempotencyKey(): MethodDecorator {
-  return ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      '1–255 printable ASCII characters. Within 24 h the same key and request replays the first 2xx answer (with Idempotent-Replayed: true) instead of acting again.',
-  });
-}
-
-/** A booking or hold reference in the path. */
+/** A booking or hold reference in the path: anything else is answered as an unknown reference. */
 export function ApiReferenceParam(description: string): MethodDecorator {
-  return ApiParam({ name: 'reference', schema: { type: 'string', pattern: '^[0-9A-Za-z]{12}$', example: 'R67AJW8XQS72' }, description });
+  return ApiParam({ name: 'reference', schema: { type: 'string', pattern: REFERENCE_PATTERN, example: 'R67AJW8XQS72' }, description });
 }
 
-/** A path id as ParseIdPipe accepts it. */
+/** A path id as ParseIdPipe accepts it; anything else answers 400. */
 export function ApiIdParam(description: string): MethodDecorator {
-  return ApiParam({ name: 'id', schema: { type: 'integer', minimum: 1 }, description });
+  return applyDecorators(
+    ApiParam({ name: 'id', schema: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER }, description }),
+    ApiErrors(ErrorCode.ValidationFailed),
+  );
 }
 
 /** A ticket code in the path. */

@@ -2,6 +2,8 @@ import { applyDecorators, type CanActivate, createParamDecorator, type Execution
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '../common/domain-error.js';
+import { ErrorCode } from '../common/error-code.js';
+import { ApiErrors } from '../openapi/api-decorators.js';
 import { ApiKeyStore } from './api-key-store.js';
 
 type AuthenticatedRequest = FastifyRequest & { organizerId?: number };
@@ -39,7 +41,7 @@ export const CurrentOrganizer = createParamDecorator((_data: unknown, context: E
   return organizerId;
 });
 
-/** The route takes an organiser API key: guarded, and documented with the bearer scheme. */
+/** The route takes an organiser API key: guarded, and documented with the bearer scheme and the guard's 401. */
 export function OrganizerOnly(): MethodDecorator {
-  return applyDecorators(UseGuards(OrganizerGuard), ApiBearerAuth());
+  return applyDecorators(UseGuards(OrganizerGuard), ApiBearerAuth(), ApiErrors(ErrorCode.Unauthorized));
 }

@@ -14,8 +14,10 @@ import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
+import { ErrorCode } from '../common/error-code.js';
 import type { Environment } from '../config/environment.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { ApiErrors } from '../openapi/api-decorators.js';
 import { createPublicWriteLimit, type PublicWriteLimit } from './public-write-limit.js';
 import { connectRedis } from './redis-connection.js';
 
@@ -89,7 +91,7 @@ export class PublicWriteRateLimit implements CanActivate {
 @Module({ providers: [PublicWriteLimiter, PublicWriteRateLimit], exports: [PublicWriteLimiter, PublicWriteRateLimit] })
 export class RateLimitModule {}
 
-/** A public write endpoint: limited per client address, answered 429 RATE_LIMITED with Retry-After. */
+/** A public write endpoint: limited per client address, answered 429 RATE_LIMITED with Retry-After (and so documented). */
 export function PublicWrite(): MethodDecorator {
-  return applyDecorators(UseGuards(PublicWriteRateLimit));
+  return applyDecorators(UseGuards(PublicWriteRateLimit), ApiErrors(ErrorCode.RateLimited));
 }

@@ -50,7 +50,7 @@ export class TicketsController {
     description: `RFC 4180 CSV with a header row: ${ATTENDEE_COLUMNS.join(', ')}. Streamed; cells a spreadsheet would run as a formula are prefixed with a single quote.`,
     content: { 'text/csv': { schema: { type: 'string' } } },
   })
-  @ApiErrors(ErrorCode.ValidationFailed, ErrorCode.Unauthorized, ErrorCode.EventNotFound)
+  @ApiErrors(ErrorCode.EventNotFound)
   async attendees(@Param('id', ParseIdPipe) eventId: number, @CurrentOrganizer() organizerId: number): Promise<StreamableFile> {
     const lines = await this.tickets.attendeeList(eventId, organizerId);
     return new StreamableFile(Readable.from(lines), { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="event-${eventId}-attendees.csv"` });

@@ -63,4 +63,14 @@ describe('Swagger UI at /docs', () => {
     const body = JSON.parse(await booked.locator('.response-col_description pre').first().innerText()) as { event_id: number; quantity: number };
     expect(body).toMatchObject({ event_id: event.id, quantity: 2 });
   });
+
+  it('shows each error status with an example of its own: statusCode, phrase and code of that status', async () => {
+    const operation = page.locator('[id$="-EventsController_findOne"]');
+    await operation.locator('.opblock-summary').click();
+    for (const [status, error, code] of [['404', 'Not Found', 'EVENT_NOT_FOUND'], ['503', 'Service Unavailable', 'DATABASE_UNAVAILABLE']] as const) {
+      const example = JSON.parse(await operation.locator(`tr.response[data-code="${status}"] .highlight-code pre`).first().innerText()) as Record<string, unknown>;
+      expect(example).toMatchObject({ statusCode: Number(status), error, code });
+      expect(example).not.toHaveProperty('error_id');
+    }
+  });
 });

@@ -1,10 +1,14 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { OPENAPI_JSON_PATH } from '../../src/openapi/openapi.js';
 import { eventBody } from './fixtures.js';
 import { TEST_ORGANIZER_API_KEY } from './organizer-key.js';
+import { ContractViolation, ResponseValidator } from './response-validator.js';
 
 /**
  * A plain HTTP client for tests and scripts that talk to separately started app processes (the
  * built app, several instances). Every request is bounded in time; a failure to get an answer
- * (connection refused or reset, timeout) is reported in `error` rather than thrown.
+ * (connection refused or reset, timeout) is reported in `error` rather than thrown. An answer that
+ * breaks the OpenAPI document the app serves throws a ContractViolation.
  */
 export interface ApiAnswer {
   status: number;
@@ -37,12 +41,39 @@ export async function call(
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const text = await response.text();
+    (await contractOf(baseUrl)).check({
+      method,
+      url: path,
+      requestHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
+      status: response.status,
+      headers: Object.fromEntries(response.headers),
+      body: text,
+    });
     const parsed: unknown = text === '' ? {} : JSON.parse(text);
     return { status: response.status, body: parsed as Record<string, unknown>, headers: response.headers, ms: performance.now() - startedAt };
   } catch (error) {
+    if (error instanceof ContractViolation) throw error;
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return { status: 0, body: {}, headers: new Headers(), ms: performance.now() - startedAt, error: cause ?? (error as Error).name };
   }
+}
+
+const contracts = new Map<string, Promise<ResponseValidator>>();
+
+/** The document of the app at baseUrl, read once it has answered (so it is up). */
+function contractOf(baseUrl: string): Promise<ResponseValidator> {
+  let contract = contracts.get(baseUrl);
+  if (contract === undefined) {
+    contract = fetch(`${baseUrl}${OPENAPI_JSON_PATH}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+      .then((response) => response.json() as Promise<OpenAPIObject>)
+      .then((document) => new ResponseValidator(document))
+      .catch((error: unknown) => {
+        contracts.delete(baseUrl);
+        throw error;
+      });
+    contracts.set(baseUrl, contract);
+  }
+  return contract;
 }
 
 /** Creates an event through the API, as an organiser would; the only place scripts do so. */

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { STATUS_CODES } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import type { Response } from 'supertest';
+import type { ResponseValidator } from './response-validator.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | 'HEAD';
 
@@ -21,8 +22,8 @@ export interface InjectedHttp {
   head(path: string): InjectedRequest;
 }
 
-export function injectedHttp(app: NestFastifyApplication): InjectedHttp {
-  const request = (method: Method) => (path: string) => new InjectedRequest(app, method, path);
+export function injectedHttp(app: NestFastifyApplication, contract: ResponseValidator): InjectedHttp {
+  const request = (method: Method) => (path: string) => new InjectedRequest(app, contract, method, path);
   return {
     get: request('GET'),
     post: request('POST'),
@@ -49,6 +50,7 @@ export class InjectedRequest implements Promise<Response> {
 
   constructor(
     private readonly app: NestFastifyApplication,
+    private readonly contract: ResponseValidator,
     private readonly method: Method,
     private readonly url: string,
   ) {}
@@ -88,6 +90,7 @@ export class InjectedRequest implements Promise<Response> {
 
   private async run(): Promise<Response> {
     const answer = await this.app.inject({ method: this.method, url: this.url, headers: this.headers, payload: this.payload });
+    this.contract.check({ method: this.method, url: this.url, requestHeaders: this.headers, status: answer.statusCode, headers: answer.headers, body: answer.body });
     const headers = Object.fromEntries(Object.entries(answer.headers).map(([name, value]) => [name, Array.isArray(value) ? value : String(value)]));
     const type = String(headers['content-type'] ?? '');
     const json = /[/+]json\b/.test(type);

@@ -9,12 +9,16 @@ import type { DestinationStream } from 'pino';
 import { applicationOptions, configureApplication } from '../../src/app-setup.js';
 import { createHttpAdapter } from '../../src/http/http-adapter.js';
 import { LOG_DESTINATION } from '../../src/logging/logging.module.js';
+import { OPENAPI_JSON_PATH } from '../../src/openapi/openapi.js';
 import { injectedHttp, type InjectedHttp } from './injected-http.js';
+import { ResponseValidator } from './response-validator.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
-  /** Requests answered in-process through Fastify's inject() (see injected-http.ts). */
+  /** Requests answered in-process through Fastify's inject() (see injected-http.ts), each answer checked against the served document. */
   http: () => InjectedHttp;
+  /** The served OpenAPI document's checks, for answers the spec gets by other means. */
+  contract: ResponseValidator;
   dataSource: DataSource;
   database: DatabaseUrl;
   /** Every route the HTTP server registered, as Fastify saw it. */
@@ -50,10 +54,12 @@ export async function createTestApp(environment: Record<string, string> = {}, op
   const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, { ...applicationOptions, bufferLogs: true });
   configureApplication(app);
   await app.listen(0, '127.0.0.1');
-  const http = injectedHttp(app);
+  const contract = new ResponseValidator((await app.inject({ method: 'GET', url: OPENAPI_JSON_PATH })).json());
+  const http = injectedHttp(app, contract);
   return {
     app,
     http: () => http,
+    contract,
     dataSource: app.get(DataSource),
     database,
     routes,

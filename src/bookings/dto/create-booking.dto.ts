@@ -7,12 +7,12 @@ import { ErrorCode } from '../../common/error-code.js';
 import { NormalisedName } from '../../common/names.js';
 import { HasUniqueNamesIgnoringCase, IsAbsentWith, IsNoLongerThanProperty } from '../../common/validators.js';
 import { MAX_PER_BOOKING } from '../../events/dto/create-event.dto.js';
-import { IDEMPOTENCY_ERRORS, JSON_BODY_ERRORS } from '../../openapi/api-decorators.js';
 
-/** Every answer a seat request (a booking or a hold, which share this body and its checks) can refuse with. */
+/**
+ * What the rules of a seat request (a booking or a hold, which share this body and its checks) can
+ * refuse it with; what the body, the rate limit and the Idempotency-Key bring is documented with them.
+ */
 export const SEAT_REQUEST_ERRORS = [
-  ErrorCode.ValidationFailed,
-  ...JSON_BODY_ERRORS,
   ErrorCode.EventNotFound,
   ErrorCode.EventInPast,
   ErrorCode.EventCancelled,
@@ -21,8 +21,6 @@ export const SEAT_REQUEST_ERRORS = [
   ErrorCode.SoldOut,
   ErrorCode.InsufficientSeats,
   ErrorCode.BusyTryAgain,
-  ErrorCode.RateLimited,
-  ...IDEMPOTENCY_ERRORS,
 ];
 
 /** Most lines one order may have. */

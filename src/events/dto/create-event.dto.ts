@@ -60,7 +60,7 @@ export class CreateTicketCategoryDto {
   @Max(MAX_SEATS)
   seats_limit!: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_SEATS, default: 0, description: 'At most seats_limit.' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_SEATS, description: 'Seats already sold elsewhere; 0 when left out. At most seats_limit.' })
   @IsOptional()
   @IsInt()
   @Min(0)

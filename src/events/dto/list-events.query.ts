@@ -15,7 +15,7 @@ export class ListEventsQuery {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ maxLength: 200, description: 'Opaque; taken from the Link header of the previous page.' })
+  @ApiPropertyOptional({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'Opaque; taken from the Link header of the previous page.' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
