@@ -6,6 +6,7 @@
  */
 import Fastify, { type FastifyReply } from 'fastify';
 import { createPool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
+import { createHash, randomBytes } from 'node:crypto';
 import { generateReference } from '../src/common/reference.js';
 
 interface CategoryRow extends RowDataPacket {
@@ -55,8 +56,8 @@ async function countOnlyUnexpiredHolds(categories: CategoryRow[]): Promise<void>
   const withHolds = categories.filter((c) => c.seats_held > 0);
   if (withHolds.length === 0) return;
   const [rows] = await pool.query<RowDataPacket[]>(
-    `SELECT ticket_category_id AS id, SUM(quantity) AS seats FROM holds
-      WHERE ticket_category_id IN (?) AND status = 'active' AND expires_at > ? GROUP BY ticket_category_id`,
+    `SELECT l.ticket_category_id AS id, SUM(l.quantity) AS seats FROM order_lines l JOIN holds h ON h.reference = l.reference
+      WHERE l.ticket_category_id IN (?) AND l.state = 'held' AND h.expires_at > ? GROUP BY l.ticket_category_id`,
     [withHolds.map((c) => c.id), new Date()],
   );
   const held = new Map(rows.map((row) => [Number(row.id), Number(row.seats)]));
@@ -111,55 +112,98 @@ class Refusal extends Error {
   }
 }
 
-/** Lock, expire overdue holds only if short, check, UPDATE, INSERT, COMMIT: the app's transaction. */
-async function bookLocked(connection: PoolConnection, event: Event, categoryId: number, quantity: number, body: BookBody) {
-  const [[locked]] = await connection.query<CategoryRow[]>(
-    'SELECT id, name, price, seats_limit, seats_sold, seats_held FROM ticket_categories WHERE id = ? FOR UPDATE',
-    [categoryId],
-  );
-  const now = new Date();
-  if (seatsLeft(locked) < quantity && locked.seats_held > 0) {
-    const [[overdue]] = await connection.query<RowDataPacket[]>(
-      `SELECT COALESCE(SUM(quantity), 0) AS seats FROM holds WHERE ticket_category_id = ? AND status = 'active' AND expires_at <= ?`,
-      [categoryId, now],
-    );
-    const seats = Number(overdue.seats);
-    if (seats > 0) {
-      await connection.query(`UPDATE holds SET status = 'expired' WHERE ticket_category_id = ? AND status = 'active' AND expires_at <= ?`, [categoryId, now]);
-      await connection.query('UPDATE ticket_categories SET seats_held = seats_held - ? WHERE id = ?', [seats, categoryId]);
-      locked.seats_held -= seats;
-    }
+/** Expires the category's overdue holds when the line would not fit otherwise: the app's rule, on lines. */
+async function freeOverdueIfShort(connection: PoolConnection, locked: CategoryRow, quantity: number, now: Date): Promise<void> {
+  if (seatsLeft(locked) >= quantity || locked.seats_held <= 0) return;
+  const overdue = `ticket_category_id = ? AND state = 'held' AND reference IN (SELECT h.reference FROM holds h WHERE h.expires_at <= ?)`;
+  const [[row]] = await connection.query<RowDataPacket[]>(`SELECT COALESCE(SUM(quantity), 0) AS seats FROM order_lines WHERE ${overdue}`, [locked.id, now]);
+  const seats = Number(row.seats);
+  if (seats === 0) return;
+  await connection.query(`UPDATE holds SET status = 'expired' WHERE status = 'active' AND expires_at <= ? AND reference IN (SELECT l.reference FROM order_lines l WHERE l.ticket_category_id = ?)`, [now, locked.id]);
+  await connection.query(`UPDATE order_lines SET state = 'returned' WHERE ${overdue}`, [locked.id, now]);
+  await connection.query('UPDATE ticket_categories SET seats_held = seats_held - ? WHERE id = ?', [seats, locked.id]);
+  locked.seats_held -= seats;
+}
+
+interface Line {
+  category: CategoryRow;
+  quantity: number;
+}
+
+/**
+ * The app's transaction, one statement per round trip: lock every category of the order in id
+ * order, expire overdue holds only where short, check every line (sold out first), then the
+ * counters, the booking, its lines and a ticket per seat, and COMMIT.
+ */
+async function bookLocked(connection: PoolConnection, event: Event, lines: Line[], body: BookBody) {
+  const locked = new Map<number, CategoryRow>();
+  for (const id of lines.map((line) => line.category.id).sort((a, b) => a - b)) {
+    const [[row]] = await connection.query<CategoryRow[]>('SELECT id, name, price, seats_limit, seats_sold, seats_held FROM ticket_categories WHERE id = ? FOR UPDATE', [id]);
+    locked.set(id, row);
   }
-  const available = seatsLeft(locked);
-  if (available <= 0) throw new Refusal('SOLD_OUT', `Ticket category "${locked.name}" is sold out.`);
-  if (available < quantity) throw new Refusal('INSUFFICIENT_SEATS', `Only ${available} seats left in "${locked.name}".`);
-  await connection.query('UPDATE ticket_categories SET seats_sold = seats_sold + ?, seats_held = seats_held + 0 WHERE id = ?', [quantity, categoryId]);
-  const unit = cents(locked.price);
+  const now = new Date();
+  for (const line of lines) await freeOverdueIfShort(connection, locked.get(line.category.id) as CategoryRow, line.quantity, now);
+  const soldOut = lines.find((line) => seatsLeft(locked.get(line.category.id) as CategoryRow) <= 0);
+  if (soldOut) throw new Refusal('SOLD_OUT', `Ticket category "${soldOut.category.name}" is sold out.`);
+  const short = lines.find((line) => seatsLeft(locked.get(line.category.id) as CategoryRow) < line.quantity);
+  if (short) throw new Refusal('INSUFFICIENT_SEATS', `Only ${seatsLeft(locked.get(short.category.id) as CategoryRow)} seats left in "${short.category.name}".`);
+  for (const line of lines) await connection.query('UPDATE ticket_categories SET seats_sold = seats_sold + ?, seats_held = seats_held + 0 WHERE id = ?', [line.quantity, line.category.id]);
+  const priced = lines.map((line) => ({ ...line, unit: cents((locked.get(line.category.id) as CategoryRow).price) }));
+  const single = priced.length === 1 ? priced[0] : undefined;
   const booking = {
     reference: generateReference(),
     status: 'confirmed',
     event_id: event.id,
-    ticket_category_id: categoryId,
-    quantity,
-    unit_price: unit / 100,
-    total_price: (unit * quantity) / 100,
+    ticket_category_id: single?.category.id ?? null,
+    quantity: priced.reduce((sum, line) => sum + line.quantity, 0),
+    unit_price: single ? single.unit / 100 : null,
+    total_price: priced.reduce((sum, line) => sum + line.unit * line.quantity, 0) / 100,
     customer_name: body.customer_name ?? null,
     customer_email: body.customer_email ?? null,
     created_at: now,
     cancelled_at: null,
   };
   const [inserted] = await connection.query<RowDataPacket[] & { insertId: number }>('INSERT INTO bookings SET ?', [booking]);
-  return { id: inserted.insertId, ...booking, category: locked.name };
+  await connection.query('INSERT INTO order_lines (reference, event_id, ticket_category_id, position, quantity, unit_price, total_price, state) VALUES ?', [
+    priced.map((line, position) => [booking.reference, event.id, line.category.id, position, line.quantity, line.unit / 100, (line.unit * line.quantity) / 100, 'sold']),
+  ]);
+  const tickets = priced.flatMap((line) => Array.from({ length: line.quantity }, () => ({ code: randomBytes(16).toString('base64url'), category: line.category })));
+  await connection.query('INSERT INTO tickets (code, reference, event_id, ticket_category_id, status, created_at) VALUES ?', [
+    tickets.map((ticket) => [ticket.code, booking.reference, event.id, ticket.category.id, 'valid', now]),
+  ]);
+  return {
+    id: inserted.insertId,
+    ...booking,
+    items: priced.map((line) => ({ ticket_category: line.category.name, quantity: line.quantity, unit_price: line.unit / 100, total_price: (line.unit * line.quantity) / 100 })),
+    tickets: tickets.map((ticket) => ({ code: ticket.code, ticket_category: ticket.category.name, attendee_name: null, status: 'valid', checked_in_at: null })),
+    category: single?.category.name ?? null,
+  };
+}
+
+interface TicketRow extends RowDataPacket {
+  code: string;
+  ticket_category_id: number;
+  attendee_name: string | null;
+  status: string;
+  checked_in_at: Date | null;
 }
 
 interface BookBody {
-  ticket_category: string;
-  quantity: number;
+  ticket_category?: string;
+  quantity?: number;
+  items?: { ticket_category: string; quantity: number }[];
   customer_name?: string;
   customer_email?: string;
 }
 
 const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+
+const LINE = {
+  type: 'object',
+  required: ['ticket_category', 'quantity'],
+  additionalProperties: false,
+  properties: { ticket_category: { type: 'string', minLength: 1, maxLength: 100 }, quantity: { type: 'integer', minimum: 1, maximum: 1000 } },
+} as const;
 
 app.post<{ Params: { id: string }; Body: BookBody }>(
   '/events/:id/book',
@@ -167,11 +211,11 @@ app.post<{ Params: { id: string }; Body: BookBody }>(
     schema: {
       body: {
         type: 'object',
-        required: ['ticket_category', 'quantity'],
         additionalProperties: false,
         properties: {
-          ticket_category: { type: 'string', minLength: 1, maxLength: 100 },
-          quantity: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+          ticket_category: LINE.properties.ticket_category,
+          quantity: LINE.properties.quantity,
+          items: { type: 'array', minItems: 1, maxItems: 20, items: LINE },
           customer_name: { type: 'string', maxLength: 200 },
           customer_email: { type: 'string', maxLength: 254, format: 'email' },
         },
@@ -182,16 +226,20 @@ app.post<{ Params: { id: string }; Body: BookBody }>(
     const event = await findEvent(Number(request.params.id));
     if (!event) return fail(reply, 404, 'EVENT_NOT_FOUND', `Event ${request.params.id} does not exist.`);
     if (event.date.getTime() <= Date.now()) return fail(reply, 409, 'EVENT_IN_PAST', 'Event has already taken place.');
-    const { quantity } = request.body;
-    const category = event.categories.find((c) => c.name_key === request.body.ticket_category.toLowerCase());
-    if (!category) return fail(reply, 422, 'TICKET_CATEGORY_NOT_FOUND', 'No such ticket category.');
-    if (category.max_per_booking !== null && quantity > category.max_per_booking) {
-      return fail(reply, 422, 'QUANTITY_ABOVE_LIMIT', 'Too many seats for one booking.');
+    const requested = request.body.items ?? [{ ticket_category: request.body.ticket_category ?? '', quantity: request.body.quantity ?? 0 }];
+    const lines: Line[] = [];
+    for (const item of requested) {
+      const category = event.categories.find((c) => c.name_key === item.ticket_category.toLowerCase());
+      if (!category) return fail(reply, 422, 'TICKET_CATEGORY_NOT_FOUND', 'No such ticket category.');
+      lines.push({ category, quantity: item.quantity });
+    }
+    for (const { category, quantity } of lines) {
+      if (category.max_per_booking !== null && quantity > category.max_per_booking) return fail(reply, 422, 'QUANTITY_ABOVE_LIMIT', 'Too many seats for one booking.');
     }
     const connection = await pool.getConnection();
     try {
       await connection.query('START TRANSACTION');
-      const booking = await bookLocked(connection, event, category.id, quantity, request.body);
+      const booking = await bookLocked(connection, event, lines, request.body);
       await connection.query('COMMIT');
       const { category: categoryName, ...fields } = booking;
       return reply.status(201).send({
@@ -208,6 +256,36 @@ app.post<{ Params: { id: string }; Body: BookBody }>(
     } finally {
       connection.release();
     }
+  },
+);
+
+/** The app's check-in: the scanner key's hash looked up, the event's status read, one conditional UPDATE, the ticket read back. */
+app.post<{ Params: { id: string }; Body: { code: string } }>(
+  '/events/:id/check-ins',
+  { schema: { body: { type: 'object', required: ['code'], additionalProperties: false, properties: { code: { type: 'string', minLength: 1, maxLength: 64 } } } } },
+  async (request, reply) => {
+    const eventId = Number(request.params.id);
+    const key = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    const [[scanner]] = await pool.query<RowDataPacket[]>('SELECT event_id FROM scanner_keys WHERE key_hash = ? AND revoked_at IS NULL', [createHash('sha256').update(key).digest('hex')]);
+    if (!scanner) return fail(reply, 401, 'UNAUTHORIZED', 'The scanner key is not valid.');
+    if (Number(scanner.event_id) !== eventId) return fail(reply, 404, 'EVENT_NOT_FOUND', `Event ${eventId} does not exist.`);
+    const event = await findEvent(eventId);
+    if (!event) return fail(reply, 404, 'EVENT_NOT_FOUND', `Event ${eventId} does not exist.`);
+    const now = new Date();
+    const [updated] = await pool.query<RowDataPacket[] & { affectedRows: number }>(
+      "UPDATE tickets SET checked_in_at = ? WHERE event_id = ? AND code = ? AND status = 'valid' AND checked_in_at IS NULL",
+      [now, eventId, request.body.code],
+    );
+    const [[ticket]] = await pool.query<TicketRow[]>('SELECT code, ticket_category_id, attendee_name, status, checked_in_at FROM tickets WHERE event_id = ? AND code = ?', [eventId, request.body.code]);
+    if (!ticket) return fail(reply, 404, 'TICKET_NOT_FOUND', 'No ticket has this code.');
+    if (updated.affectedRows !== 1) return fail(reply, 409, ticket.status === 'cancelled' ? 'TICKET_CANCELLED' : 'ALREADY_CHECKED_IN', 'Not admitted.');
+    const category = event.categories.find((c) => c.id === ticket.ticket_category_id);
+    const checkedInAt = (ticket.checked_in_at as Date).toISOString();
+    return {
+      result: 'ok',
+      ticket: { code: ticket.code, ticket_category: category?.name, attendee_name: ticket.attendee_name, status: ticket.status, checked_in_at: checkedInAt },
+      checked_in_at: checkedInAt,
+    };
   },
 );
 

@@ -25,6 +25,7 @@ const DATABASE = `ticketing_bench_${process.pid}`;
 const SQLITE_PATH = join(tmpdir(), `ticketing_bench_${process.pid}.sqlite`);
 const LIST_EVENTS = smoke ? 1_000 : 10_000;
 const SELL_OUT_SEATS = smoke ? 1_000 : 10_000;
+const TICKETS_TO_SCAN = smoke ? 1_000 : 10_000;
 const HUGE = 1_000_000_000;
 const DAY = 86_400_000;
 const WORKERS_NOTE = '64 mysql2 workers, no HTTP';
@@ -192,9 +193,10 @@ function bookingRequest(events: SeededEvent[]): Options['requests'] {
 async function invariant(db: BenchDatabase, eventId: number, expectedBookings: number): Promise<string> {
   const state = await db.categoryState(eventId);
   // Requests still in flight when autocannon stops may commit uncounted: rows ≥ 201s, never fewer.
-  const ok = state.seatsSold === state.booked && state.booked === state.bookings && state.seatsSold + state.seatsHeld <= state.seatsLimit && state.bookings >= expectedBookings;
+  const ok =
+    state.seatsSold === state.booked && state.booked === state.bookings && state.tickets === state.seatsSold && state.seatsSold + state.seatsHeld <= state.seatsLimit && state.bookings >= expectedBookings;
   if (!ok) failures.push(`invariant broken on event ${eventId}`);
-  return `invariant ${ok ? 'OK' : 'BROKEN'}: seats_sold ${state.seatsSold} = sum of booked quantities ${state.booked} = ${state.bookings} booking rows of 1 seat, ≥ ${expectedBookings} answers 201`;
+  return `invariant ${ok ? 'OK' : 'BROKEN'}: seats_sold ${state.seatsSold} = sold lines ${state.booked} = ${state.bookings} lines of 1 seat = ${state.tickets} valid tickets, ≥ ${expectedBookings} answers 201`;
 }
 
 /** JIT and pools warm up before anything is measured: a few seconds of booking and reading per target. */
@@ -238,6 +240,51 @@ async function lockLimit(databaseUrl: string, db: BenchDatabase): Promise<Measur
   const state = await db.categoryState(event.id);
   if (state.seatsSold !== transactions || state.bookings !== transactions) failures.push('lock limit: the counter and the bookings disagree with the transactions run');
   return { rate: transactions / elapsed, p50: 0, p99: 0, errors: 0, timeouts: 0, twoXx: transactions };
+}
+
+/** Two categories of one event in every order: both rows locked in id order, two counters, the booking, its lines and tickets. */
+async function twoLineOrder(db: BenchDatabase, targets: Target[], baseline: string): Promise<void> {
+  const byTarget: Record<string, Measured> = {};
+  const notes: string[] = [];
+  const body = JSON.stringify({ items: [{ ticket_category: 'General', quantity: 1 }, { ticket_category: 'VIP', quantity: 1 }], customer_email: 'buyer@example.com' });
+  for (const target of targets) {
+    const [event] = await db.insertEvents(1, [{ name: 'General', price: 25, seatsLimit: HUGE }, { name: 'VIP', price: 90, seatsLimit: HUGE }], new Date(Date.now() + 32 * DAY));
+    const result = await load({ url: target.url, duration: DURATION, requests: [{ method: 'POST', path: `/events/${event.id}/book`, headers: { 'content-type': 'application/json' }, body }] });
+    byTarget[target.name] = measured(result);
+    notes.push(`${target.name}: ${await invariant(db, event.id, result['2xx'])}`);
+  }
+  record('hot two-line order', `orders/s of General + VIP on one event, ${CONNECTIONS} connections, ${DURATION} s`, byTarget, baseline, notes);
+}
+
+/** Every one of TICKETS_TO_SCAN tickets scanned once by 64 scanners: one conditional UPDATE each. */
+async function checkIns(db: BenchDatabase, targets: Target[], baseline: string): Promise<void> {
+  const byTarget: Record<string, Measured> = {};
+  const notes: string[] = [];
+  for (const target of targets) {
+    const [event] = await db.insertEvents(1, [{ name: 'General', price: 25, seatsLimit: HUGE }], new Date(Date.now() + 33 * DAY));
+    const { codes, scannerKey } = await db.ticketsToScan(event.id, TICKETS_TO_SCAN);
+    let next = 0;
+    const statuses = new Map<number, number>();
+    const result = await load({
+      url: target.url,
+      amount: codes.length,
+      requests: [
+        {
+          method: 'POST',
+          path: `/events/${event.id}/check-ins`,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${scannerKey}` },
+          setupRequest: (request) => ({ ...request, body: JSON.stringify({ code: codes[next++ % codes.length] }) }),
+          onResponse: (status) => void statuses.set(status, (statuses.get(status) ?? 0) + 1),
+        },
+      ],
+    });
+    const admitted = await db.checkedIn(event.id);
+    const exact = admitted === codes.length && statuses.get(200) === codes.length;
+    if (!exact) failures.push(`check-in on ${target.name}: ${admitted} of ${codes.length} tickets in, answers ${JSON.stringify(Object.fromEntries(statuses))}`);
+    byTarget[target.name] = measured(result);
+    notes.push(`${target.name}: ${admitted} of ${codes.length} tickets checked in, each once (answers ${JSON.stringify(Object.fromEntries(statuses))})`);
+  }
+  record('check-in', `scans/s of ${TICKETS_TO_SCAN} tickets, each once, ${CONNECTIONS} scanners`, byTarget, baseline, notes);
 }
 
 async function spreadBook(db: BenchDatabase, targets: Target[], baseline: string): Promise<void> {
@@ -425,6 +472,10 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
     log('MariaDB: lock limit');
     const limit = await lockLimit(databaseUrl, db);
     record('hot-book vs lock limit', `bookings/s; the lock limit is the bare locking transaction, ${WORKERS_NOTE}`, { [appOn.name]: hot[appOn.name], 'lock limit': limit }, 'lock limit');
+    log('MariaDB: hot two-line order');
+    await twoLineOrder(db, [appOn, baseline], baseline.name);
+    log('MariaDB: check-in');
+    await checkIns(db, [appOn, baseline], baseline.name);
     log('MariaDB: spread-book');
     await spreadBook(db, writers, baseline.name);
     log('MariaDB: sell-out');

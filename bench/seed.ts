@@ -3,6 +3,8 @@
  * the same way for MariaDB and SQLite.
  */
 import Database from 'better-sqlite3';
+import { createHash, randomBytes } from 'node:crypto';
+import { generateReference } from '../src/common/reference.js';
 import { createConnection, type Connection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 
 export interface CategorySeed {
@@ -21,9 +23,13 @@ export interface BenchDatabase {
   insertEvents(count: number, categories: CategorySeed[], firstDate: Date): Promise<SeededEvent[]>;
   /** The (date, id) of the upcoming event at this position in the app's list order. */
   eventAt(offset: number): Promise<SeededEvent>;
-  categoryState(eventId: number): Promise<{ seatsLimit: number; seatsSold: number; seatsHeld: number; booked: number; bookings: number }>;
+  categoryState(eventId: number): Promise<{ seatsLimit: number; seatsSold: number; seatsHeld: number; booked: number; bookings: number; tickets: number }>;
   /** The id of the event's first category. */
   categoryIdOf(eventId: number): Promise<number>;
+  /** `count` valid tickets of the event's first category (one booking holds them all) and a scanner key for the event. */
+  ticketsToScan(eventId: number, count: number): Promise<{ codes: string[]; scannerKey: string }>;
+  /** How many of the event's tickets are checked in. */
+  checkedIn(eventId: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -72,16 +78,48 @@ export async function openMysql(serverUrl: string, database: string): Promise<Be
       const [[row]] = await connection.query<RowDataPacket[]>(FIRST_CATEGORY_SQL, [eventId]);
       return Number(row.id);
     },
+    async ticketsToScan(eventId, count) {
+      const [[category]] = await connection.query<RowDataPacket[]>(FIRST_CATEGORY_SQL, [eventId]);
+      const categoryId = Number(category.id);
+      const seed = scanSeed(eventId, categoryId, count);
+      await connection.query('INSERT INTO bookings (reference, status, event_id, ticket_category_id, quantity, unit_price, total_price, created_at) VALUES (?, ?, ?, ?, ?, 0, 0, ?)', [seed.reference, 'confirmed', eventId, categoryId, count, new Date()]);
+      for (let start = 0; start < count; start += BATCH) {
+        await connection.query('INSERT INTO tickets (code, reference, event_id, ticket_category_id, status, created_at) VALUES ?', [seed.tickets.slice(start, start + BATCH).map((ticket) => [...ticket, new Date()])]);
+      }
+      await connection.query('INSERT INTO scanner_keys (event_id, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?)', [eventId, seed.keyHash, seed.scannerKey.slice(0, 11), new Date()]);
+      return { codes: seed.codes, scannerKey: seed.scannerKey };
+    },
+    async checkedIn(eventId) {
+      const [[row]] = await connection.query<RowDataPacket[]>(CHECKED_IN_SQL, [eventId]);
+      return Number(row.n);
+    },
     close: () => connection.end(),
   };
 }
 
+/** A category's counters next to what its sold lines and valid tickets say they should be (the first category of the event). */
 const CATEGORY_STATE_SQL = `SELECT c.seats_limit AS seatsLimit, c.seats_sold AS seatsSold, c.seats_held AS seatsHeld,
-        (SELECT COALESCE(SUM(b.quantity), 0) FROM bookings b WHERE b.ticket_category_id = c.id AND b.status = 'confirmed') AS booked,
-        (SELECT COUNT(*) FROM bookings b WHERE b.ticket_category_id = c.id) AS bookings
-   FROM ticket_categories c WHERE c.event_id = ?`;
+        (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l WHERE l.ticket_category_id = c.id AND l.state = 'sold') AS booked,
+        (SELECT COUNT(*) FROM order_lines l WHERE l.ticket_category_id = c.id) AS bookings,
+        (SELECT COUNT(*) FROM tickets t WHERE t.ticket_category_id = c.id AND t.status = 'valid') AS tickets
+   FROM ticket_categories c WHERE c.event_id = ? ORDER BY c.id LIMIT 1`;
 
 const FIRST_CATEGORY_SQL = 'SELECT MIN(id) AS id FROM ticket_categories WHERE event_id = ?';
+const CHECKED_IN_SQL = 'SELECT COUNT(*) AS n FROM tickets WHERE event_id = ? AND checked_in_at IS NOT NULL';
+
+/** Tickets to scan and the scanner key that may scan them, made as the app makes them. */
+function scanSeed(eventId: number, categoryId: number, count: number) {
+  const reference = generateReference();
+  const codes = Array.from({ length: count }, () => randomBytes(16).toString('base64url'));
+  const scannerKey = `sk_${randomBytes(32).toString('base64url')}`;
+  return {
+    reference,
+    codes,
+    scannerKey,
+    keyHash: createHash('sha256').update(scannerKey).digest('hex'),
+    tickets: codes.map((code) => [code, reference, eventId, categoryId, 'valid'] as unknown[]),
+  };
+}
 
 function numbers(row: Record<string, unknown>) {
   return {
@@ -90,6 +128,7 @@ function numbers(row: Record<string, unknown>) {
     seatsHeld: Number(row.seatsHeld),
     booked: Number(row.booked),
     bookings: Number(row.bookings),
+    tickets: Number(row.tickets),
   };
 }
 
@@ -131,6 +170,20 @@ export function openSqlite(path: string): BenchDatabase {
     },
     categoryIdOf(eventId) {
       return Promise.resolve(Number((db.prepare(FIRST_CATEGORY_SQL).get(eventId) as { id: number }).id));
+    },
+    ticketsToScan(eventId, count) {
+      const categoryId = Number((db.prepare(FIRST_CATEGORY_SQL).get(eventId) as { id: number }).id);
+      const seed = scanSeed(eventId, categoryId, count);
+      const insertTicket = db.prepare('INSERT INTO tickets (code, reference, event_id, ticket_category_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+      db.transaction(() => {
+        db.prepare('INSERT INTO bookings (reference, status, event_id, ticket_category_id, quantity, unit_price, total_price, created_at) VALUES (?, ?, ?, ?, ?, 0, 0, ?)').run(seed.reference, 'confirmed', eventId, categoryId, count, sqliteDate(new Date()));
+        for (const ticket of seed.tickets) insertTicket.run(...ticket, sqliteDate(new Date()));
+        db.prepare('INSERT INTO scanner_keys (event_id, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?)').run(eventId, seed.keyHash, seed.scannerKey.slice(0, 11), sqliteDate(new Date()));
+      })();
+      return Promise.resolve({ codes: seed.codes, scannerKey: seed.scannerKey });
+    },
+    checkedIn(eventId) {
+      return Promise.resolve(Number((db.prepare(CHECKED_IN_SQL).get(eventId) as { n: number }).n));
     },
     close() {
       db.close();
