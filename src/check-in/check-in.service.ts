@@ -33,7 +33,8 @@ export class CheckInService {
   async checkIn(eventId: number, code: string): Promise<CheckIn> {
     const event = await this.openEvent(eventId);
     const at = new Date();
-    const ticket = await this.transactions.run(async (manager) => {
+    // The UPDATE decides alone; the read after it only says why a scan was not the one admitted.
+    const ticket = await this.transactions.runStatements(async (manager) => {
       const admitted = isTicketCode(code) && (await this.checkIns.markCheckedIn(manager, eventId, code, at));
       const current = isTicketCode(code) ? await this.checkIns.findInEvent(manager, eventId, code) : null;
       if (!current) throw new TicketNotFoundError();
@@ -46,7 +47,7 @@ export class CheckInService {
 
   async undo(eventId: number, code: string): Promise<void> {
     await this.openEvent(eventId);
-    const found = isTicketCode(code) && (await this.transactions.run((manager) => this.checkIns.clearCheckIn(manager, eventId, code)));
+    const found = isTicketCode(code) && (await this.transactions.runStatements((manager) => this.checkIns.clearCheckIn(manager, eventId, code)));
     if (!found) throw new TicketNotFoundError();
   }
 

@@ -29,7 +29,7 @@ function runnerFailingWith(failures: Error[], type: 'mysql' | 'better-sqlite3' =
     manager: {},
   }));
   const transaction = jest.fn(async (work: (manager: unknown) => Promise<unknown>) => work({}));
-  const dataSource = { options: { type }, transaction, createQueryRunner } as unknown as DataSource;
+  const dataSource = { options: { type }, transaction, createQueryRunner, manager: { pool: true } } as unknown as DataSource;
   const config = { get: () => 5 } as unknown as ConfigService<Environment, true>;
   const metrics = { recordLockRetry: jest.fn() };
   return { runner: new TransactionRunner(dataSource, config, metrics as unknown as MetricsService), attempts: createQueryRunner, metrics, statements };
@@ -89,5 +89,24 @@ describe('TransactionRunner', () => {
     });
     await Promise.all([slow, fast]);
     expect(order).toEqual(['first starts', 'first ends', 'second runs']);
+  });
+
+  it('runs statements that are atomic alone on the pool without a transaction on MySQL', async () => {
+    const { runner, attempts, statements } = runnerFailingWith([]);
+    await expect(runner.runStatements(async (manager) => manager)).resolves.toEqual({ pool: true });
+    expect(attempts).not.toHaveBeenCalled();
+    expect(statements).toEqual([]);
+  });
+
+  it('queues them behind the write transactions on SQLite', async () => {
+    const { runner } = runnerFailingWith([], 'better-sqlite3');
+    const order: string[] = [];
+    const transaction = runner.run(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push('transaction');
+    });
+    const statements = runner.runStatements(async () => void order.push('statements'));
+    await Promise.all([transaction, statements]);
+    expect(order).toEqual(['transaction', 'statements']);
   });
 });

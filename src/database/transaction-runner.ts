@@ -38,6 +38,15 @@ export class TransactionRunner {
     return this.isSqlite ? this.serialised(() => this.dataSource.transaction(work)) : this.retryingDeadlocks(() => this.runOnMysql(work));
   }
 
+  /**
+   * Runs writes that are each atomic on their own (one conditional UPDATE, say) without a
+   * transaction around them on MySQL, saving its round trips; on SQLite they still queue behind the
+   * write transactions, since the one connection would otherwise run them inside another's.
+   */
+  runStatements<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.isSqlite ? this.run(work) : work(this.dataSource.manager);
+  }
+
   /** Runs `transaction` after every SQLite write transaction queued before it has finished. */
   serialised<T>(transaction: () => Promise<T>): Promise<T> {
     const result = this.sqliteTail.then(transaction);
