@@ -49,9 +49,13 @@ export class EventsRepository {
 
   /** Upcoming scheduled events by (date, id), one more than `limit` to tell whether a next page exists. */
   async findUpcoming(limit: number, after: EventCursor | undefined): Promise<Event[]> {
-    const rows = await this.pageQuery(limit, after !== undefined).rows(this.dataSource, {
+    const now = new Date();
+    // The page starts after now or after the cursor, whichever is later: the other bound is then
+    // implied, and the query keeps a single lower bound on the index (see pageQuery).
+    const fromCursor = after !== undefined && after.date > now;
+    const rows = await this.pageQuery(limit, fromCursor).rows(this.dataSource, {
       scheduled: EventStatus.Scheduled,
-      now: new Date(),
+      now,
       afterDate: after?.date,
       afterId: after?.id,
     });
@@ -99,20 +103,26 @@ export class EventsRepository {
     await manager.update(Event, { id }, { status: EventStatus.Cancelled, cancelledAt: now });
   }
 
-  /** One built query per page size, with and without a cursor: LIMIT is written into the SQL. */
-  private pageQuery(limit: number, afterCursor: boolean): BuiltQuery {
-    return cached(this.pageQueries, `${limit}:${afterCursor}`, () =>
+  /**
+   * One built query per page size, from now or from a cursor: LIMIT is written into the SQL.
+   * Exactly one lower bound on idx_events_date_id (date, id), written as a range both databases
+   * read as one: given `date > now` as well, SQLite's planner started the scan at now and walked
+   * every event before the cursor (1.6 ms for a page 7,500 events deep, 0.12 ms with one bound);
+   * MariaDB does not range-scan the row-value form `(date, id) > (?, ?)` at all.
+   */
+  private pageQuery(limit: number, fromCursor: boolean): BuiltQuery {
+    return cached(this.pageQueries, `${limit}:${fromCursor}`, () =>
       new BuiltQuery((dataSource) => {
         const builder = dataSource
           .getRepository(Event)
           .createQueryBuilder('event')
           .where('event.status = :scheduled')
-          .andWhere('event.date > :now')
           .orderBy('event.date', 'ASC')
           .addOrderBy('event.id', 'ASC')
           .limit(limit + 1);
-        if (afterCursor) builder.andWhere('(event.date > :afterDate OR (event.date = :afterDate AND event.id > :afterId))');
-        return builder;
+        return fromCursor
+          ? builder.andWhere('event.date >= :afterDate').andWhere('(event.date > :afterDate OR event.id > :afterId)')
+          : builder.andWhere('event.date > :now');
       }),
     );
   }
