@@ -4,8 +4,17 @@ import { cached } from '../common/cached.js';
 /** A statement and its `?` values, as the drivers take them. */
 export type Statement = [sql: string, values: unknown[]];
 
-/** Where a statement runs: on the pool, or inside a transaction on its connection. */
-export type Queryable = DataSource | EntityManager;
+/**
+ * Connections other than the primary's pool (a read replica's), with the primary's dialect and
+ * metadata to build and convert by: the part of an EntityManager that BuiltQuery uses.
+ */
+export interface SqlRunner {
+  readonly connection: DataSource;
+  query(sql: string, values: unknown[]): Promise<Record<string, unknown>[]>;
+}
+
+/** Where a statement runs: on the primary's pool, inside a transaction on its connection, or on a replica. */
+export type Queryable = DataSource | EntityManager | SqlRunner;
 
 function dataSourceOf(source: Queryable): DataSource {
   return source instanceof DataSource ? source : source.connection;

@@ -50,7 +50,7 @@ export class EventsController {
   @ApiOkResponse({ type: EventResponse })
   @ApiErrors(ErrorCode.ValidationFailed, ErrorCode.EventNotFound)
   async findOne(@Param('id', ParseIdPipe) id: number): Promise<EventResponse> {
-    return mapEvent(await this.events.findOne(id));
+    return mapEvent(await this.events.findPublic(id));
   }
 
   @Patch(':id')

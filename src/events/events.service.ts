@@ -40,6 +40,13 @@ export class EventsService {
     return event;
   }
 
+  /** The same for the public page of the event: from a read replica when there are any, so possibly behind. */
+  async findPublic(id: number): Promise<Event> {
+    const event = await this.events.findPublic(id);
+    if (!event) throw new EventNotFoundError(id);
+    return event;
+  }
+
   /** Another organiser's event answers exactly like a missing one, so its existence is not revealed. */
   async findOwned(id: number, organizerId: number): Promise<Event> {
     const event = await this.findOne(id);
@@ -47,7 +54,10 @@ export class EventsService {
     return event;
   }
 
-  /** Upcoming scheduled events by (date, id), keyset-paginated so deep pages cost the same as the first. */
+  /**
+   * Upcoming scheduled events by (date, id), keyset-paginated so deep pages cost the same as the
+   * first; from a read replica when there are any.
+   */
   async findUpcoming(query: ListEventsQuery): Promise<EventPage> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = query.cursor === undefined ? undefined : decodeEventCursor(query.cursor);
