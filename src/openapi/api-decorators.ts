@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiParam, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiParam, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath, type ApiResponseCommonMetadata } from '@nestjs/swagger';
 import { BUSY_RETRY_AFTER_SECONDS } from '../common/domain-error.js';
 import { ErrorCode } from '../common/error-code.js';
 import { httpStatusOf, RETRYABLE_CODES } from '../http/error-responses.js';
@@ -72,4 +72,28 @@ export function ApiReferenceParam(description: string): MethodDecorator {
 /** A path id as ParseIdPipe accepts it. */
 export function ApiIdParam(description: string): MethodDecorator {
   return ApiParam({ name: 'id', schema: { type: 'integer', minimum: 1 }, description });
+}
+
+type ResponseHeaders = NonNullable<ApiResponseCommonMetadata['headers']>;
+
+/** A list's link to its next page. */
+export const LINK_HEADER: ResponseHeaders = {
+  Link: { description: 'RFC 8288 link to the next page (rel="next"), when there is one.', schema: { type: 'string' } },
+};
+
+const CACHING_HEADERS: ResponseHeaders = {
+  ETag: { description: 'Strong entity tag of the body, made from its bytes: send it back in If-None-Match.', schema: { type: 'string' } },
+  'Cache-Control': {
+    description: '`public, max-age=<seconds>` while the read cache is on (READ_CACHE_MS; availability up to that old), `no-cache` when it is off.',
+    schema: { type: 'string' },
+  },
+};
+
+/** A public read that answers 304 Not Modified, without a body, to a request naming its current ETag. */
+export function ApiConditionalGet({ type, headers = {} }: { type: ApiResponseCommonMetadata['type']; headers?: ResponseHeaders }): MethodDecorator {
+  return applyDecorators(
+    ApiHeader({ name: 'If-None-Match', required: false, description: 'ETags of answers already held; if one is current, the answer is 304 without a body.' }),
+    ApiOkResponse({ type, headers: { ...CACHING_HEADERS, ...headers } }),
+    ApiNotModifiedResponse({ description: 'Not Modified: the ETag sent in If-None-Match is current. No body.', headers: { ...CACHING_HEADERS, ...headers } }),
+  );
 }
