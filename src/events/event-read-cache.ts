@@ -136,11 +136,12 @@ export class EventReadCache {
     if (flight.listChanged || answer.eventIds.some((id) => flight.written.has(id))) return;
     const held = this.entries.get(flight.key);
     if (held && held.readAt > flight.readAt) return;
-    const { representation } = answer;
+    // Held answers are kept as bytes: encoded once, sent as they are by every request that finds them.
+    const representation = { ...answer.representation, body: Buffer.from(answer.representation.body) };
     const bytes = ENTRY_OVERHEAD_BYTES + representation.body.length + flight.key.length + representation.etag.length + (representation.link?.length ?? 0);
     if (bytes > this.maxBytes) return;
     this.remove(flight.key);
-    this.entries.set(flight.key, { ...answer, kind: flight.kind, readAt: flight.readAt, bytes });
+    this.entries.set(flight.key, { representation, eventIds: answer.eventIds, kind: flight.kind, readAt: flight.readAt, bytes });
     this.bytes += bytes;
     for (const id of answer.eventIds) {
       let keys = this.keysByEvent.get(id);

@@ -1,16 +1,23 @@
 import { hash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 
-/** A JSON answer as it is sent: its bytes, a strong entity tag made from them, and its Link header if any. */
+/**
+ * A JSON answer as it is sent: its text (or its bytes, once encoded to be sent many times), a
+ * strong entity tag made from them, and its Link header if any.
+ */
 export interface Representation {
-  readonly body: Buffer;
+  readonly body: string | Buffer;
   readonly etag: string;
   readonly link?: string;
 }
 
-/** Two answers with the same bytes share a tag, whoever computed them and when. */
+/**
+ * Two answers with the same bytes share a tag, whoever computed them and when. The text is sent
+ * as it is: Node writes it with the headers in one piece, where bytes take a copy and a second
+ * piece of the write.
+ */
 export function jsonRepresentation(value: unknown, link?: string): Representation {
-  const body = Buffer.from(JSON.stringify(value));
+  const body = JSON.stringify(value);
   return { body, etag: `"${hash('sha1', body, 'base64url')}"`, link };
 }
 
