@@ -1,8 +1,10 @@
 /**
- * `npm run bench`: builds the app, starts it on a fresh MariaDB database (coalescing on and off)
- * next to the bare baseline (bench/baseline-server.ts), fills the database in SQL, loads every
- * target back to back with autocannon over loopback, prints a table and writes it into
- * BENCHMARKS.md. `--smoke` runs every scenario for 2 s and writes nothing.
+ * `npm run bench`: builds the app, starts it on a fresh MariaDB database (coalescing on and off,
+ * and with the read cache on) next to the bare baseline (bench/baseline-server.ts), fills the
+ * database in SQL, loads every target back to back with autocannon over loopback; for the reads
+ * also the limit (bench/limit-server.ts: the app's bytes from memory). Prints a table and the
+ * targets with their ratios, and writes them into BENCHMARKS.md. `--smoke` runs every scenario
+ * for 2 s and writes nothing.
  * BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306), BENCH_DURATION (seconds, default 20).
  * BENCH_TRACING=on adds, on MariaDB, an app with tracing on (OTLP/HTTP to a receiver in this
  * process), measured next to the untraced one in every scenario: the notes give the ratio.
@@ -24,6 +26,9 @@ const MYSQL_URL = (process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306')
 const DATABASE = `ticketing_bench_${process.pid}`;
 const SQLITE_PATH = join(tmpdir(), `ticketing_bench_${process.pid}.sqlite`);
 const LIST_EVENTS = smoke ? 1_000 : 10_000;
+/** The events read by get-one: an on-sale crowd reloads a few event pages, not every event there is. */
+const HOT_EVENTS = 100;
+const READ_CACHE_MS = 1000;
 const SELL_OUT_SEATS = smoke ? 1_000 : 10_000;
 const TICKETS_TO_SCAN = smoke ? 1_000 : 10_000;
 const HUGE = 1_000_000_000;
@@ -53,7 +58,15 @@ interface Row {
   notes: string[];
 }
 
+/** A target an issue set, with what this run measured and whether that meets it. */
+interface Goal {
+  goal: string;
+  measured: string;
+  met: boolean;
+}
+
 const rows: Row[] = [];
+const goals: Goal[] = [];
 /** Checks that failed (an invariant, a sell-out count, a non-409 refusal): the run exits 1. */
 const failures: string[] = [];
 const children: ChildProcess[] = [];
@@ -73,7 +86,7 @@ async function onServer(statement: string): Promise<void> {
 }
 
 /** Environment for every app process: the rate limit (another issue) raised out of the way, logs quiet. */
-function appEnvironment(port: number, databaseUrl: string, coalescing: 'on' | 'off'): NodeJS.ProcessEnv {
+function appEnvironment(port: number, databaseUrl: string, coalescing: 'on' | 'off', readCacheMs = 0): NodeJS.ProcessEnv {
   return {
     ...process.env,
     NODE_ENV: 'production',
@@ -86,6 +99,7 @@ function appEnvironment(port: number, databaseUrl: string, coalescing: 'on' | 'o
     RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'warn',
     HOLD_SWEEP_INTERVAL_SECONDS: '3600',
+    READ_CACHE_MS: String(readCacheMs),
   };
 }
 
@@ -152,31 +166,45 @@ interface Measured {
   twoXx: number;
 }
 
-function measured(result: Result, successes = result['2xx']): Measured {
-  if (result.non2xx > 0) log(`non-2xx answers: ${JSON.stringify(result.statusCodeStats)}`);
+/** `expected` is the class of status that counts as an answer: 304s for the conditional scenario. */
+function measured(result: Result, expected: '2xx' | '3xx' = '2xx'): Measured {
+  const answered = result[expected];
+  const unexpected = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'] - answered;
+  if (unexpected > 0) log(`answers other than ${expected}: ${JSON.stringify(result.statusCodeStats)}`);
   return {
-    rate: successes / seconds(result),
+    rate: answered / seconds(result),
     p50: result.latency.p50,
     p99: result.latency.p99,
     // autocannon counts a timeout among its errors too.
-    errors: result.non2xx + result.errors,
+    errors: unexpected + result.errors,
     timeouts: result.timeouts,
     twoXx: result['2xx'],
   };
 }
 
-function record(scenario: string, metric: string, byTarget: Record<string, Measured>, baseline: string | undefined, notes: string[] = []): void {
+/** `against` names, for each target compared, the target it is compared with (the baseline, the limit). */
+function record(scenario: string, metric: string, byTarget: Record<string, Measured>, against: string | Record<string, string> | undefined, notes: string[] = []): void {
   const values: Record<string, string> = {};
   const ratios: Record<string, string> = {};
   for (const [target, m] of Object.entries(byTarget)) {
     values[target] = `${Math.round(m.rate)}/s · p50 ${m.p50} ms · p99 ${m.p99} ms · errors ${m.errors}${m.timeouts ? ` (${m.timeouts} timeouts)` : ''}`;
-    if (baseline && target !== baseline) ratios[target] = `${(m.rate / byTarget[baseline].rate).toFixed(2)}×`;
+    const reference = typeof against === 'string' ? (target === against ? undefined : against) : against?.[target];
+    if (reference) ratios[target] = `${(m.rate / byTarget[reference].rate).toFixed(2)}× ${reference}`;
   }
   const traced = byTarget[TRACED];
-  const untraced = byTarget[UNTRACED];
+  const untraced = byTarget[UNTRACED] ?? byTarget[CACHE_OFF];
   if (traced && untraced) notes.push(`tracing: ${(traced.rate / untraced.rate).toFixed(2)}× the untraced rate, p99 ${untraced.p99} → ${traced.p99} ms`);
   rows.push({ scenario, metric, values, ratios, notes });
   log(`${scenario}: ${JSON.stringify(values)} ${JSON.stringify(ratios)} ${notes.join('; ')}`);
+}
+
+function ratio(byTarget: Record<string, Measured>, target: string, reference: string): number {
+  return byTarget[target].rate / byTarget[reference].rate;
+}
+
+/** A ratio that meets its target when it reaches `minimum`. */
+function goal(name: string, value: number, minimum: number): void {
+  goals.push({ goal: name, measured: `${value.toFixed(2)}×`, met: value >= minimum });
 }
 
 function bookingRequest(events: SeededEvent[]): Options['requests'] {
@@ -287,13 +315,14 @@ async function checkIns(db: BenchDatabase, targets: Target[], baseline: string):
   record('check-in', `scans/s of ${TICKETS_TO_SCAN} tickets, each once, ${CONNECTIONS} scanners`, byTarget, baseline, notes);
 }
 
-async function spreadBook(db: BenchDatabase, targets: Target[], baseline: string): Promise<void> {
+async function spreadBook(db: BenchDatabase, targets: Target[], baseline: string): Promise<Record<string, Measured>> {
   const byTarget: Record<string, Measured> = {};
   for (const target of targets) {
     const events = await db.insertEvents(100, [{ name: 'General', price: 25, seatsLimit: HUGE }], new Date(Date.now() + 40 * DAY));
     byTarget[target.name] = measured(await load({ url: target.url, duration: DURATION, requests: bookingRequest(events) }));
   }
   record('spread-book', `bookings/s over 100 events, ${CONNECTIONS} connections, ${DURATION} s`, byTarget, baseline);
+  return byTarget;
 }
 
 async function sellOut(db: BenchDatabase, targets: Target[], baseline: string): Promise<void> {
@@ -351,30 +380,107 @@ function cursorOf(event: SeededEvent): string {
   return Buffer.from(JSON.stringify([event.date.toISOString(), event.id])).toString('base64url');
 }
 
-async function list(db: BenchDatabase, targets: Target[], baseline: string | undefined, label = 'list'): Promise<void> {
-  const deep = cursorOf(await db.eventAt(Math.floor(LIST_EVENTS * 0.75)));
-  for (const [page, path] of [
-    ['first page', '/events?limit=50'],
-    ['deep page', `/events?limit=50&cursor=${deep}`],
-  ]) {
-    const byTarget: Record<string, Measured> = {};
-    for (const target of targets) byTarget[target.name] = measured(await load({ url: target.url + path, duration: READ_DURATION }));
-    record(`${label} (${page})`, `GET ${path.slice(0, 24)}…, req/s, ${READ_DURATION} s`, byTarget, baseline);
-  }
+/** A target of the read scenarios, under the name it has in their rows. */
+interface Reader {
+  target: Target;
+  label: string;
 }
 
-async function getOne(listEvents: SeededEvent[], targets: Target[], baseline: string): Promise<void> {
+const CACHE_OFF = 'app, cache off';
+const CACHE_ON = `app, READ_CACHE_MS=${READ_CACHE_MS}`;
+const BASELINE = 'baseline';
+const LIMIT = 'limit';
+/** The app as it ships is compared with the same SQL on bare Fastify; with its cache on, with the bytes from memory. */
+const READ_REFERENCES = { [CACHE_OFF]: BASELINE, [CACHE_ON]: LIMIT };
+
+/** The URLs the read scenarios load: the two list pages and the hot events' pages. */
+interface ReadPaths {
+  firstPage: string;
+  deepPage: string;
+  events: string[];
+}
+
+async function readPaths(db: BenchDatabase, listEvents: SeededEvent[]): Promise<ReadPaths> {
+  const deep = cursorOf(await db.eventAt(Math.floor(LIST_EVENTS * 0.75)));
+  const every = Math.floor(listEvents.length / HOT_EVENTS);
+  return {
+    firstPage: '/events?limit=50',
+    deepPage: `/events?limit=50&cursor=${deep}`,
+    events: listEvents.filter((_, i) => i % every === 0).slice(0, HOT_EVENTS).map((event) => `/events/${event.id}`),
+  };
+}
+
+function anyOf(paths: string[]): string {
+  return paths[Math.floor(Math.random() * paths.length)];
+}
+
+/** Each target first runs the scenario's requests for a moment unmeasured: the code they take is JIT-compiled, the pages cached. */
+async function readScenario(readers: Reader[], scenario: string, metric: string, options: Omit<Options, 'url'>, expected: '2xx' | '3xx' = '2xx'): Promise<Record<string, Measured>> {
   const byTarget: Record<string, Measured> = {};
-  for (const target of targets) {
-    byTarget[target.name] = measured(
-      await load({
-        url: target.url,
-        duration: READ_DURATION,
-        requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/events/${listEvents[Math.floor(Math.random() * listEvents.length)].id}` }) }],
-      }),
-    );
+  for (const { target, label } of readers) {
+    await load({ ...options, url: target.url, duration: smoke ? 1 : 2 });
+    byTarget[label] = measured(await load({ ...options, url: target.url, duration: READ_DURATION }), expected);
   }
-  record('get-one', `GET /events/:id, req/s, ${READ_DURATION} s`, byTarget, baseline);
+  const against = Object.fromEntries(Object.entries(READ_REFERENCES).filter(([label, reference]) => label in byTarget && reference in byTarget));
+  record(scenario, metric, byTarget, against);
+  return byTarget;
+}
+
+async function list(readers: Reader[], paths: ReadPaths, label = 'list'): Promise<{ first: Record<string, Measured>; deep: Record<string, Measured> }> {
+  const first = await readScenario(readers, `${label} (first page)`, `GET ${paths.firstPage}, req/s, ${READ_DURATION} s`, { requests: [{ method: 'GET', path: paths.firstPage }] });
+  const deep = await readScenario(readers, `${label} (deep page)`, `GET /events?limit=50&cursor=… (${LIST_EVENTS * 0.75} events deep), req/s, ${READ_DURATION} s`, { requests: [{ method: 'GET', path: paths.deepPage }] });
+  return { first, deep };
+}
+
+function getOne(readers: Reader[], paths: ReadPaths): Promise<Record<string, Measured>> {
+  return readScenario(readers, 'get-one', `GET /events/:id over ${paths.events.length} events, req/s, ${READ_DURATION} s`, {
+    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: anyOf(paths.events) }) }],
+  });
+}
+
+/** Every client already holds the current answer: 304s, no bodies. */
+function notModified(readers: Reader[], paths: ReadPaths, answers: LimitAnswers): Promise<Record<string, Measured>> {
+  return readScenario(
+    readers,
+    'get-one, 304',
+    `GET /events/:id with If-None-Match naming the current ETag, 304s/s, ${READ_DURATION} s`,
+    {
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => {
+            const path = anyOf(paths.events);
+            return { ...request, path, headers: { ...request.headers, 'if-none-match': answers[path].etag } };
+          },
+        },
+      ],
+    },
+    '3xx',
+  );
+}
+
+/** What the limit answers: the app's own answers, as the cached app sends them. */
+type LimitAnswers = Record<string, { body: string; etag: string; cacheControl: string; link?: string }>;
+
+async function answersOf(target: Target, paths: ReadPaths): Promise<LimitAnswers> {
+  const answers: LimitAnswers = {};
+  for (const path of [paths.firstPage, paths.deepPage, ...paths.events]) {
+    const response = await fetch(target.url + path);
+    if (!response.ok) throw new Error(`${target.name} answered ${response.status} to ${path}`);
+    const link = response.headers.get('link') ?? undefined;
+    answers[path] = { body: await response.text(), etag: response.headers.get('etag') ?? '', cacheControl: response.headers.get('cache-control') ?? '', link };
+  }
+  return answers;
+}
+
+async function startLimit(port: number, answers: LimitAnswers): Promise<Target> {
+  const file = join(tmpdir(), `ticketing_bench_${process.pid}_limit.json`);
+  writeFileSync(file, JSON.stringify(answers));
+  const limit = await start(LIMIT, 'node', ['--import', 'tsx', 'bench/limit-server.ts'], { ...process.env, LIMIT_ANSWERS: file, PORT: String(port) }, `http://127.0.0.1:${port}`, Object.keys(answers)[0]);
+  rmSync(file);
+  // Its JIT warms up as the app's did.
+  await load({ url: limit.url + anyOf(Object.keys(answers)), duration: smoke ? 1 : 3 });
+  return limit;
 }
 
 /** A collector's OTLP/HTTP endpoint that accepts every export (protobuf, the SDK's default) and counts it. */
@@ -417,15 +523,18 @@ function table(rssByTarget: Record<string, number>): string {
     '',
     `Settings: ${CONNECTIONS} autocannon connections over loopback; booking scenarios ${DURATION} s, read scenarios ${READ_DURATION} s; ` +
       `app built (\`nest build\`) and run as the Dockerfile runs it (\`${appCommand().join(' ')}\`), LOG_LEVEL=warn, DATABASE_POOL_SIZE=10, RATE_LIMIT_PER_MINUTE=0 (off); ` +
-      'baseline pool 10 connections; every target measured back to back in this one run on the same database. ' +
+      `baseline pool 10 connections; the limit is bare Fastify sending the cached app's bytes from memory; reads by get-one over ${HOT_EVENTS} events; ` +
+      'every target measured back to back in this one run on the same database. ' +
       'The machine has 2 cores, shared with the load generator and MariaDB: absolute figures are noisy, compare the ratios.',
     '',
-    '| scenario | metric | target | result | ratio to baseline |',
+    '| scenario | metric | target | result | ratio |',
     '| --- | --- | --- | --- | --- |',
   ];
   for (const row of rows) {
     for (const [target, value] of Object.entries(row.values)) lines.push(`| ${row.scenario} | ${row.metric} | ${target} | ${value} | ${row.ratios[target] ?? ''} |`);
   }
+  lines.push('', 'Targets:', '', '| target | measured | met? |', '| --- | --- | --- |');
+  for (const { goal: name, measured: shown, met } of goals) lines.push(`| ${name} | ${shown} | ${met ? 'yes' : '**no**'} |`);
   lines.push('', 'Checks:', '');
   for (const row of rows) for (const note of row.notes) lines.push(`- ${row.scenario} — ${note}`);
   if (otlpSink) lines.push('', `Tracing: the traced app exported ${otlpSink.exports} OTLP/HTTP requests, ${(otlpSink.bytes / 1024 / 1024).toFixed(1)} MB of spans, to a receiver in the bench process.`);
@@ -458,26 +567,32 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
   // The first app creates the schema (migrations run at start) before anything else connects.
   const appOn = await start(UNTRACED, ...appTarget(), appEnvironment(3201, databaseUrl, 'on'), 'http://127.0.0.1:3201', '/health/ready');
   const appOff = await start('app (coalescing off)', ...appTarget(), appEnvironment(3202, databaseUrl, 'off'), 'http://127.0.0.1:3202', '/health/ready');
-  const traced = otlpSink ? [await start(TRACED, ...appTarget(), { ...appEnvironment(3204, databaseUrl, 'on'), OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink.endpoint }, 'http://127.0.0.1:3204', '/health/ready')] : [];
+  const traced = otlpSink ? [await start(TRACED, ...appTarget(), { ...appEnvironment(3206, databaseUrl, 'on'), OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink.endpoint }, 'http://127.0.0.1:3206', '/health/ready')] : [];
+  const appCached = await start(CACHE_ON, ...appTarget(), appEnvironment(3204, databaseUrl, 'on', READ_CACHE_MS), 'http://127.0.0.1:3204', '/health/ready');
   const baselineEnv = { ...process.env, BASELINE_DATABASE_URL: databaseUrl, PORT: '3203', POOL_SIZE: '10' };
-  const baseline = await start('baseline', 'node', ['--import', 'tsx', 'bench/baseline-server.ts'], baselineEnv, 'http://127.0.0.1:3203', '/events?limit=1');
+  const baseline = await start(BASELINE, 'node', ['--import', 'tsx', 'bench/baseline-server.ts'], baselineEnv, 'http://127.0.0.1:3203', '/events?limit=1');
   const db = await openMysql(MYSQL_URL, DATABASE);
+  let limit: Target | undefined;
   try {
     const writers = [appOn, ...traced, appOff, baseline];
-    const readers = [appOn, ...traced, baseline];
     log('MariaDB: warm-up');
-    await warmUp(db, writers);
+    await warmUp(db, [...writers, appCached]);
     log('MariaDB: hot-book');
     const hot = await hotBook(db, writers, baseline.name);
+    goal('hot-book ≥ 3× the baseline, coalescing on', ratio(hot, appOn.name, baseline.name), 3);
+    goal('hot-book ≥ 1.0× the baseline, coalescing off', ratio(hot, appOff.name, baseline.name), 1);
+    goals.push({ goal: 'hot-book p99 ≤ 100 ms', measured: `${hot[appOn.name].p99} ms (on), ${hot[appOff.name].p99} ms (off)`, met: Math.max(hot[appOn.name].p99, hot[appOff.name].p99) <= 100 });
     log('MariaDB: lock limit');
-    const limit = await lockLimit(databaseUrl, db);
-    record('hot-book vs lock limit', `bookings/s; the lock limit is the bare locking transaction, ${WORKERS_NOTE}`, { [appOn.name]: hot[appOn.name], 'lock limit': limit }, 'lock limit');
+    const lockBound = await lockLimit(databaseUrl, db);
+    record('hot-book vs lock limit', `bookings/s; the lock limit is the bare locking transaction, ${WORKERS_NOTE}`, { [appOn.name]: hot[appOn.name], 'lock limit': lockBound }, 'lock limit');
     log('MariaDB: hot two-line order');
     await twoLineOrder(db, [appOn, baseline], baseline.name);
     log('MariaDB: check-in');
     await checkIns(db, [appOn, baseline], baseline.name);
     log('MariaDB: spread-book');
-    await spreadBook(db, writers, baseline.name);
+    const spread = await spreadBook(db, writers, baseline.name);
+    goal('spread-book ≥ 0.8× the baseline, coalescing on', ratio(spread, appOn.name, baseline.name), 0.8);
+    goal('spread-book ≥ 0.8× the baseline, coalescing off', ratio(spread, appOff.name, baseline.name), 0.8);
     log('MariaDB: sell-out');
     await sellOut(db, writers, baseline.name);
     log(`MariaDB: seeding ${LIST_EVENTS} events × 3 categories`);
@@ -490,15 +605,33 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
       ],
       new Date(Date.now() + 60 * DAY),
     );
+    const paths = await readPaths(db, listEvents);
+    const answers = await answersOf(appCached, paths);
+    limit = await startLimit(3205, answers);
+    const readers: Reader[] = [
+      { target: appOn, label: CACHE_OFF },
+      ...traced.map((target) => ({ target, label: TRACED })),
+      { target: appCached, label: CACHE_ON },
+      { target: baseline, label: BASELINE },
+      { target: limit, label: LIMIT },
+    ];
     log('MariaDB: list');
-    await list(db, readers, baseline.name);
+    const pages = await list(readers, paths);
     log('MariaDB: get-one');
-    await getOne(listEvents, readers, baseline.name);
+    const one = await getOne(readers, paths);
+    log('MariaDB: get-one, 304');
+    const unchanged = await notModified(readers.filter(({ label }) => label !== BASELINE), paths, answers);
+    goal(`get-one: ${CACHE_ON} ≥ 0.5× the limit`, ratio(one, CACHE_ON, LIMIT), 0.5);
+    goal(`list, first page: ${CACHE_ON} ≥ 0.5× the limit`, ratio(pages.first, CACHE_ON, LIMIT), 0.5);
+    goal(`get-one: ${CACHE_OFF} ≥ 0.9× the baseline`, ratio(one, CACHE_OFF, BASELINE), 0.9);
+    goal(`list, first page: ${CACHE_OFF} ≥ 0.9× the baseline`, ratio(pages.first, CACHE_OFF, BASELINE), 0.9);
+    goal(`list, deep page: ${CACHE_OFF} ≥ 0.9× the baseline`, ratio(pages.deep, CACHE_OFF, BASELINE), 0.9);
+    goal(`304: ${CACHE_ON} ≥ 0.6× the limit`, ratio(unchanged, CACHE_ON, LIMIT), 0.6);
   } finally {
     await db.close();
-    for (const target of [appOn, ...traced, appOff, baseline]) await stop(target);
+    for (const target of [appOn, ...traced, appOff, appCached, baseline, limit]) if (target) await stop(target);
   }
-  return Object.fromEntries([appOn, ...traced, appOff, baseline].map((target) => [target.name, target.peakRss]));
+  return Object.fromEntries([appOn, ...traced, appOff, appCached, baseline, ...(limit ? [limit] : [])].map((target) => [target.name, target.peakRss]));
 }
 
 /** Each app on its own file: SQLite allows one writer, and two processes on one file answer SQLITE_BUSY. */
@@ -514,9 +647,14 @@ async function onSqlite(): Promise<Record<string, number>> {
     await warmUp(db, [appOn, appOff]);
     log('SQLite: hot-book');
     await hotBook(db, [appOn, appOff], undefined, 'SQLite hot-book');
-    await db.insertEvents(LIST_EVENTS, [{ name: 'Floor', price: 80, seatsLimit: 500 }, { name: 'Balcony', price: 45.5, seatsLimit: 300 }, { name: 'VIP', price: 150, seatsLimit: 50 }], new Date(Date.now() + 60 * DAY));
+    const listEvents = await db.insertEvents(LIST_EVENTS, [{ name: 'Floor', price: 80, seatsLimit: 500 }, { name: 'Balcony', price: 45.5, seatsLimit: 300 }, { name: 'VIP', price: 150, seatsLimit: 50 }], new Date(Date.now() + 60 * DAY));
     log('SQLite: list');
-    await list(db, [appOn], undefined, 'SQLite list');
+    const label = 'SQLite app, cache off';
+    const { first, deep } = await list([{ target: appOn, label }], await readPaths(db, listEvents), 'SQLite list');
+    goal('SQLite list: deep page ≥ 0.8× the first page', deep[label].rate / first[label].rate, 0.8);
+    for (const [page, m] of [['first', first[label]], ['deep', deep[label]]] as const) {
+      goals.push({ goal: `SQLite list, ${page} page: no timeout, p99 < 10× p50`, measured: `${m.timeouts} timeouts, p99 ${m.p99} ms = ${(m.p99 / m.p50).toFixed(1)}× p50 ${m.p50} ms`, met: m.timeouts === 0 && m.p99 < 10 * m.p50 });
+    }
   } finally {
     await appOn.db.close();
     await appOff.db.close();
@@ -534,6 +672,11 @@ async function main(): Promise<void> {
     ...(only === 'sqlite' ? {} : await onMysql()),
     ...(only === 'mysql' ? {} : await onSqlite()),
   };
+  const apps = Object.entries(rss).filter(([target]) => target.includes('app'));
+  if (apps.length > 0) {
+    const peak = Math.max(...apps.map(([, mb]) => mb));
+    goals.push({ goal: 'app RSS under load ≤ 300 MB', measured: `${peak} MB at most (${apps.length} app processes)`, met: peak <= 300 });
+  }
   otlpSink?.server.close();
   const text = table(rss);
   process.stdout.write(`${text}\n`);

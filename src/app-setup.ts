@@ -23,8 +23,8 @@ export function configureApplication(app: NestFastifyApplication): void {
   if (origins.length > 0) {
     app.enableCors({
       origin: origins,
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
-      exposedHeaders: ['Link', 'Retry-After', 'Idempotent-Replayed', 'X-Request-Id'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
+      exposedHeaders: ['ETag', 'Link', 'Retry-After', 'Idempotent-Replayed', 'X-Request-Id'],
     });
   }
   setUpOpenApi(app);

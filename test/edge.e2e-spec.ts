@@ -86,6 +86,13 @@ describe('the edge', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('lets a listed origin send If-None-Match and read the ETag', async () => {
+    const preflight = await testApp.http().options('/events').set('Origin', ALLOWED_ORIGIN).set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'if-none-match');
+    const read = await testApp.http().get('/events').set('Origin', ALLOWED_ORIGIN);
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/If-None-Match/i);
+    expect(read.headers['access-control-expose-headers']).toMatch(/ETag/);
+  });
+
   it('leaks no stack trace, SQL or versions in error answers', async () => {
     const responses = [await testApp.http().get('/events/99999999'), await testApp.http().get('/nowhere')];
     for (const response of responses) {

@@ -195,6 +195,14 @@ describe('GET /events', () => {
     expect(seen).toEqual(all.map((event) => event.id));
   });
 
+  it('continues from now when the cursor points at a time that has passed', async () => {
+    const all = (await testApp.http().get('/events?limit=100')).body as { id: number }[];
+    const yesterday = Buffer.from(JSON.stringify([new Date(Date.now() - 86_400_000).toISOString(), 1])).toString('base64url');
+    const response = await testApp.http().get(`/events?limit=100&cursor=${yesterday}`);
+    expect(response.status).toBe(200);
+    expect((response.body as { id: number }[]).map((event) => event.id)).toEqual(all.map((event) => event.id));
+  });
+
   it('sends no Link header on the last page', async () => {
     const response = await testApp.http().get('/events?limit=100');
     expect(response.headers.link).toBeUndefined();

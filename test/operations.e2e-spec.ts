@@ -40,7 +40,7 @@ describe('request ids and request logs', () => {
   });
 
   it('answers a 500 with an error_id that its log line carries with the stack', async () => {
-    jest.spyOn(testApp.app.get(EventsService), 'findOne').mockRejectedValueOnce(new Error('disk on fire'));
+    jest.spyOn(testApp.app.get(EventsService), 'findPublic').mockRejectedValueOnce(new Error('disk on fire'));
 
     const response = await testApp.http().get('/events/1');
 
@@ -62,7 +62,7 @@ describe('request ids and request logs', () => {
   it("logs a failed statement with placeholders and the driver's codes, never its values, on either database", async () => {
     const email = 'ada.private@example.com';
     const insert = 'INSERT INTO organizers (name, created_at) VALUES (?, ?)';
-    jest.spyOn(testApp.app.get(EventsService), 'findOne').mockImplementationOnce(() => testApp.dataSource.query(insert, [email, null]));
+    jest.spyOn(testApp.app.get(EventsService), 'findPublic').mockImplementationOnce(() => testApp.dataSource.query(insert, [email, null]));
 
     const response = await testApp.http().get('/events/1');
 

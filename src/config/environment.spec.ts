@@ -77,6 +77,25 @@ describe('validateEnvironment', () => {
     });
   });
 
+  it('reads no replicas and no read cache by default', () => {
+    expect(validateEnvironment({})).toMatchObject({ DATABASE_REPLICA_URLS: [], READ_CACHE_MS: 0 });
+  });
+
+  it('reads a comma-separated list of replica URLs next to a MySQL primary', () => {
+    const environment = validateEnvironment({
+      DATABASE_URL: 'mysql://app@primary:3306/tickets',
+      DATABASE_REPLICA_URLS: 'mysql://reader:pw@replica-1/tickets, mysql://reader:pw@replica-2:3307/tickets',
+    });
+    expect(environment.DATABASE_REPLICA_URLS).toEqual([
+      { kind: 'mysql', host: 'replica-1', port: 3306, username: 'reader', password: 'pw', database: 'tickets' },
+      { kind: 'mysql', host: 'replica-2', port: 3307, username: 'reader', password: 'pw', database: 'tickets' },
+    ]);
+  });
+
+  it('reads the read cache lifetime in milliseconds', () => {
+    expect(validateEnvironment({ READ_CACHE_MS: '1000' }).READ_CACHE_MS).toBe(1000);
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'Invalid configuration: PORT must be an integer from 0 to 65535 (got "abc")'],
     [{ PORT: '70000' }, 'PORT must be an integer'],
@@ -97,6 +116,12 @@ describe('validateEnvironment', () => {
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://collector:4317' }, 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL'],
     [{ CORS_ORIGINS: 'https://ok.example.com,shop.example.com' }, 'CORS_ORIGINS must list origins like https://shop.example.com'],
     [{ CORS_ORIGINS: 'https://shop.example.com/path' }, 'CORS_ORIGINS must list origins'],
+    [{ DATABASE_REPLICA_URLS: 'mysql://replica/tickets' }, 'DATABASE_REPLICA_URLS needs DATABASE_URL to be mysql://'],
+    [{ DATABASE_URL: 'mysql://primary/tickets', DATABASE_REPLICA_URLS: 'sqlite://copy.sqlite' }, 'DATABASE_REPLICA_URLS must list mysql:// URLs'],
+    [{ DATABASE_URL: 'mysql://primary/tickets', DATABASE_REPLICA_URLS: 'mysql://replica' }, 'DATABASE_REPLICA_URLS must be mysql://USER:PASS@HOST:PORT/DB'],
+    [{ DATABASE_URL: 'mysql://primary/tickets', DATABASE_REPLICA_URLS: 'mysql://r/t,mysql://r:3306/t' }, 'DATABASE_REPLICA_URLS lists r:3306 twice'],
+    [{ READ_CACHE_MS: '-1' }, 'READ_CACHE_MS must be an integer from 0 to 60000'],
+    [{ READ_CACHE_MS: '60001' }, 'READ_CACHE_MS must be an integer from 0 to 60000'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be one of json, pretty'],
     [{ BOOKING_COALESCING: 'yes' }, 'BOOKING_COALESCING must be one of on, off (got "yes")'],

@@ -9,6 +9,8 @@ export type DatabaseUrl =
       database: string;
     };
 
+export type MysqlUrl = Extract<DatabaseUrl, { kind: 'mysql' }>;
+
 export interface Environment {
   PORT: number;
   HOST: string;
@@ -31,6 +33,8 @@ export interface Environment {
   BOOKING_COALESCING: Switch;
   /** Where traces go (OTLP/HTTP); null leaves tracing off. Read by main.ts before the app loads. */
   OTEL_EXPORTER_OTLP_ENDPOINT: string | null;
+  DATABASE_REPLICA_URLS: MysqlUrl[];
+  READ_CACHE_MS: number;
 }
 
 export const SWITCHES = ['on', 'off'] as const;
@@ -154,7 +158,7 @@ export function readTracesEndpoint(env: RawEnvironment): string | null {
   return text;
 }
 
-export function parseDatabaseUrl(raw: string | undefined): DatabaseUrl {
+export function parseDatabaseUrl(raw: string | undefined, variable = 'DATABASE_URL'): DatabaseUrl {
   if (raw === undefined || raw.trim() === '') {
     return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
   }
@@ -162,7 +166,7 @@ export function parseDatabaseUrl(raw: string | undefined): DatabaseUrl {
   if (text.startsWith('sqlite://')) {
     const path = text.slice('sqlite://'.length);
     if (path === '') {
-      throw new ConfigurationError('DATABASE_URL', 'must name a file after sqlite:// (e.g. sqlite://data/app.sqlite)');
+      throw new ConfigurationError(variable, 'must name a file after sqlite:// (e.g. sqlite://data/app.sqlite)');
     }
     return { kind: 'sqlite', path };
   }
@@ -171,19 +175,19 @@ export function parseDatabaseUrl(raw: string | undefined): DatabaseUrl {
     url = new URL(text);
   } catch {
     throw new ConfigurationError(
-      'DATABASE_URL',
+      variable,
       'must be sqlite://PATH or mysql://USER:PASS@HOST:PORT/DB',
     );
   }
   if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
     throw new ConfigurationError(
-      'DATABASE_URL',
+      variable,
       `has an unsupported scheme "${url.protocol.replace(/:$/, '')}" (use sqlite:// or mysql://)`,
     );
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (url.hostname === '' || database === '' || database.includes('/')) {
-    throw new ConfigurationError('DATABASE_URL', 'must be mysql://USER:PASS@HOST:PORT/DB with a host and a database name');
+    throw new ConfigurationError(variable, 'must be mysql://USER:PASS@HOST:PORT/DB with a host and a database name');
   }
   return {
     kind: 'mysql',
@@ -193,6 +197,31 @@ export function parseDatabaseUrl(raw: string | undefined): DatabaseUrl {
     password: decodeURIComponent(url.password),
     database,
   };
+}
+
+/**
+ * Comma-separated mysql:// URLs of replicas of DATABASE_URL, for the public reads; empty for none.
+ * An embedded SQLite file has no replicas.
+ */
+function readReplicaUrls(env: RawEnvironment, primary: DatabaseUrl): MysqlUrl[] {
+  const variable = 'DATABASE_REPLICA_URLS';
+  const listed = readString(env, variable, '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
+  if (listed.length > 0 && primary.kind !== 'mysql') {
+    throw new ConfigurationError(variable, 'needs DATABASE_URL to be mysql:// (an embedded SQLite file has no replicas)');
+  }
+  const replicas: MysqlUrl[] = [];
+  for (const text of listed) {
+    const url = parseDatabaseUrl(text, variable);
+    if (url.kind !== 'mysql') throw new ConfigurationError(variable, `must list mysql:// URLs (got "${text}")`);
+    if (replicas.some((replica) => replica.host === url.host && replica.port === url.port)) {
+      throw new ConfigurationError(variable, `lists ${url.host}:${url.port} twice`);
+    }
+    replicas.push(url);
+  }
+  return replicas;
 }
 
 /** A request's headers must arrive within its whole bound, or that bound would never apply first. */
@@ -207,10 +236,11 @@ function readRequestTimeouts(env: RawEnvironment): Pick<Environment, 'HTTP_HEADE
 
 /** Validates the process environment once at boot; used as ConfigModule's `validate`. */
 export function validateEnvironment(env: RawEnvironment): Environment {
+  const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
   return {
     PORT: readInteger(env, 'PORT', 3000, 0, 65535),
     HOST: readString(env, 'HOST', '0.0.0.0'),
-    DATABASE_URL: parseDatabaseUrl(env.DATABASE_URL),
+    DATABASE_URL: databaseUrl,
     // At least 2: start-up holds one connection for the migration lock while another migrates.
     DATABASE_POOL_SIZE: readInteger(env, 'DATABASE_POOL_SIZE', 10, 2, 1000),
     LOCK_WAIT_TIMEOUT_SECONDS: readInteger(env, 'LOCK_WAIT_TIMEOUT_SECONDS', 5, 1, 3600),
@@ -227,5 +257,8 @@ export function validateEnvironment(env: RawEnvironment): Environment {
     CORS_ORIGINS: readOrigins(env, 'CORS_ORIGINS'),
     BOOKING_COALESCING: readChoice(env, 'BOOKING_COALESCING', SWITCHES, 'on'),
     OTEL_EXPORTER_OTLP_ENDPOINT: readTracesEndpoint(env),
+    DATABASE_REPLICA_URLS: readReplicaUrls(env, databaseUrl),
+    // Up to a minute: availability shown from memory any longer than that would mislead buyers.
+    READ_CACHE_MS: readInteger(env, 'READ_CACHE_MS', 0, 0, 60_000),
   };
 }

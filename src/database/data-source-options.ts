@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { PoolOptions } from 'mysql2';
 import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
-import type { DatabaseUrl } from '../config/environment.js';
+import type { DatabaseUrl, MysqlUrl } from '../config/environment.js';
 import { migrations } from './migrations/index.js';
 
 /** Longest a new MySQL connection may take to be established. */
@@ -57,5 +58,30 @@ export function dataSourceOptions({ url, poolSize, entities = [] }: DatabaseSett
     // the lock a booking holds lasts one round trip, not three. Every statement we send is built
     // with placeholders, so the flag never sees a string made from input.
     multipleStatements: true,
+  };
+}
+
+/**
+ * A read replica's mysql2 pool, with the conversions TypeORM gives the primary's (its mysql driver
+ * passes these options on), so a row read from a replica is the row the primary would give:
+ * UTC dates, DECIMAL and BIGINT as strings. Only reads travel here, so no multipleStatements.
+ */
+export function replicaPoolOptions(url: MysqlUrl, poolSize: number, connectTimeoutMs: number): PoolOptions {
+  return {
+    host: url.host,
+    port: url.port,
+    user: url.username,
+    password: url.password,
+    database: url.database,
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    stringifyObjects: true,
+    connectionLimit: poolSize,
+    connectTimeout: connectTimeoutMs,
+    enableKeepAlive: true,
+    keepAliveInitialDelay: 10_000,
+    trace: false,
   };
 }

@@ -3,7 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Environment } from '../config/environment.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { Mysql2Replica, ReadReplicas } from './read-replicas.js';
 import { runMigrations } from './run-migrations.js';
 import { TransactionRunner } from './transaction-runner.js';
 
@@ -28,7 +30,18 @@ import { TransactionRunner } from './transaction-runner.js';
       },
     }),
   ],
-  providers: [TransactionRunner],
-  exports: [TransactionRunner],
+  providers: [
+    TransactionRunner,
+    {
+      provide: ReadReplicas,
+      inject: [DataSource, ConfigService, MetricsService],
+      useFactory: (dataSource: DataSource, config: ConfigService<Environment, true>, metrics: MetricsService) => {
+        const poolSize = config.get('DATABASE_POOL_SIZE', { infer: true });
+        const replicas = config.get('DATABASE_REPLICA_URLS', { infer: true }).map((url) => new Mysql2Replica(url, poolSize));
+        return new ReadReplicas(dataSource, replicas, metrics);
+      },
+    },
+  ],
+  exports: [TransactionRunner, ReadReplicas],
 })
 export class DatabaseModule {}

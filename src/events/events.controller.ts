@@ -1,15 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../common/error-code.js';
 import { BodyLimit } from '../http/body-limit.js';
-import { nextPageLink } from '../http/next-page-link.js';
 import { ParseIdPipe } from '../http/parse-id.pipe.js';
-import { ApiErrors, ApiIdParam } from '../openapi/api-decorators.js';
+import { sendRepresentation } from '../http/representation.js';
+import { ApiConditionalGet, ApiErrors, ApiIdParam } from '../openapi/api-decorators.js';
 import { CurrentOrganizer, OrganizerOnly } from '../organizers/organizer.guard.js';
 import { CreateEventDto, EVENT_BODY_LIMIT } from './dto/create-event.dto.js';
 import { ListEventsQuery } from './dto/list-events.query.js';
 import { UpdateEventDto } from './dto/update-event.dto.js';
+import { EventReads } from './event-reads.js';
 import { EventResponse, mapEvent } from './event.mapper.js';
 import { EventsService } from './events.service.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
@@ -17,7 +18,10 @@ import { Idempotent } from '../idempotency/idempotent.decorator.js';
 @ApiTags('events')
 @Controller('events')
 export class EventsController {
-  constructor(private readonly events: EventsService) {}
+  constructor(
+    private readonly events: EventsService,
+    private readonly reads: EventReads,
+  ) {}
 
   @Post()
   @BodyLimit(EVENT_BODY_LIMIT)
@@ -32,22 +36,19 @@ export class EventsController {
 
   @Get()
   @ApiOperation({ summary: 'Upcoming scheduled events by date, paginated by cursor' })
-  @ApiOkResponse({ type: [EventResponse] })
+  @ApiConditionalGet([EventResponse])
   @ApiErrors()
-  async list(@Query() query: ListEventsQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<EventResponse[]> {
-    const page = await this.events.findUpcoming(query);
-    const link = nextPageLink('/events', { limit: page.limit }, page.nextCursor);
-    if (link) void reply.header('Link', link);
-    return page.events.map(mapEvent);
+  async list(@Query() query: ListEventsQuery, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    sendRepresentation(reply, await this.reads.page(request.url, query), request.headers['if-none-match'], this.reads.cacheControl);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One event, past and cancelled ones too' })
   @ApiIdParam('The event id.')
-  @ApiOkResponse({ type: EventResponse })
+  @ApiConditionalGet(EventResponse)
   @ApiErrors(ErrorCode.EventNotFound)
-  async findOne(@Param('id', ParseIdPipe) id: number): Promise<EventResponse> {
-    return mapEvent(await this.events.findOne(id));
+  async findOne(@Param('id', ParseIdPipe) id: number, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    sendRepresentation(reply, await this.reads.event(request.url, id), request.headers['if-none-match'], this.reads.cacheControl);
   }
 
   @Patch(':id')

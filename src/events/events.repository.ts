@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { cached } from '../common/cached.js';
-import { BuiltQuery } from '../database/built-query.js';
+import { BuiltQuery, type Queryable } from '../database/built-query.js';
 import { readDate, readNullableDate, readNullableInteger, readNullableString } from '../database/column-values.js';
+import { ReadReplicas } from '../database/read-replicas.js';
 import { supportsRowLocks } from '../database/row-locks.js';
 import { countOnlyUnexpiredHolds } from '../inventory/held-seats.js';
 import { ticketCategoryFromRow } from '../inventory/ledger-statements.js';
@@ -16,7 +17,11 @@ export type NewCategory = Pick<TicketCategory, 'name' | 'nameKey' | 'priceCents'
 
 export type EventFields = Pick<Event, 'name' | 'venue' | 'details' | 'date' | 'maxTicketsPerBooking'>;
 
-/** The queries of events and their categories. Reads run on the pool; writes inside the caller's transaction. */
+/**
+ * The queries of events and their categories. Reads run on the primary's pool, except the public
+ * ones (`findPublic`, `findUpcoming`), which run on a read replica when there are any; writes run
+ * inside the caller's transaction.
+ */
 @Injectable()
 export class EventsRepository {
   /**
@@ -35,29 +40,30 @@ export class EventsRepository {
   );
   private readonly pageQueries = new Map<string, BuiltQuery>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly replicas: ReadReplicas,
+  ) {}
 
-  /** The event with its categories, held seats counted as of now; past and cancelled events too. */
-  async findOne(id: number): Promise<Event | undefined> {
-    const rows = await this.eventWithCategories.rows(this.dataSource, { id });
-    if (rows.length === 0) return undefined;
-    const event = eventFromRow(rows[0]);
-    event.ticketCategories = rows.filter((row) => row.category_id !== null && row.category_id !== undefined).map(ticketCategoryFromRow);
-    await countOnlyUnexpiredHolds(this.dataSource, event.ticketCategories);
-    return event;
+  /**
+   * The event with its categories, held seats counted as of now; past and cancelled events too.
+   * On the primary: what a write decides by, and what its author reads back.
+   */
+  findOne(id: number): Promise<Event | undefined> {
+    return this.eventOn(this.dataSource, id);
   }
 
-  /** Upcoming scheduled events by (date, id), one more than `limit` to tell whether a next page exists. */
-  async findUpcoming(limit: number, after: EventCursor | undefined): Promise<Event[]> {
-    const rows = await this.pageQuery(limit, after !== undefined).rows(this.dataSource, {
-      scheduled: EventStatus.Scheduled,
-      now: new Date(),
-      afterDate: after?.date,
-      afterId: after?.id,
-    });
-    const events = rows.map(eventFromRow);
-    await this.attachCategories(events);
-    return events;
+  /** The same for the public page of the event: on a read replica when there are any, so possibly behind. */
+  findPublic(id: number): Promise<Event | undefined> {
+    return this.replicas.read((source) => this.eventOn(source, id));
+  }
+
+  /**
+   * Upcoming scheduled events by (date, id), one more than `limit` to tell whether a next page
+   * exists. Only ever public: on a read replica when there are any.
+   */
+  findUpcoming(limit: number, after: EventCursor | undefined): Promise<Event[]> {
+    return this.replicas.read((source) => this.pageOn(source, limit, after));
   }
 
   /** Inserts the event and its categories; answers the event's id. */
@@ -99,31 +105,62 @@ export class EventsRepository {
     await manager.update(Event, { id }, { status: EventStatus.Cancelled, cancelledAt: now });
   }
 
-  /** One built query per page size, with and without a cursor: LIMIT is written into the SQL. */
-  private pageQuery(limit: number, afterCursor: boolean): BuiltQuery {
-    return cached(this.pageQueries, `${limit}:${afterCursor}`, () =>
+  private async eventOn(source: Queryable, id: number): Promise<Event | undefined> {
+    const rows = await this.eventWithCategories.rows(source, { id });
+    if (rows.length === 0) return undefined;
+    const event = eventFromRow(rows[0]);
+    event.ticketCategories = rows.filter((row) => row.category_id !== null && row.category_id !== undefined).map(ticketCategoryFromRow);
+    await countOnlyUnexpiredHolds(source, event.ticketCategories);
+    return event;
+  }
+
+  private async pageOn(source: Queryable, limit: number, after: EventCursor | undefined): Promise<Event[]> {
+    const now = new Date();
+    // The page starts after now or after the cursor, whichever is later: the other bound is then
+    // implied, and the query keeps a single lower bound on the index (see pageQuery).
+    const fromCursor = after !== undefined && after.date > now;
+    const rows = await this.pageQuery(limit, fromCursor).rows(source, {
+      scheduled: EventStatus.Scheduled,
+      now,
+      afterDate: after?.date,
+      afterId: after?.id,
+    });
+    const events = rows.map(eventFromRow);
+    await this.attachCategories(source, events);
+    return events;
+  }
+
+  /**
+   * One built query per page size, from now or from a cursor: LIMIT is written into the SQL.
+   * Exactly one lower bound on idx_events_date_id (date, id), written as a range both databases
+   * read as one: given `date > now` as well, SQLite's planner started the scan at now and walked
+   * every event before the cursor (1.6 ms for a page 7,500 events deep, 0.12 ms with one bound);
+   * MariaDB does not range-scan the row-value form `(date, id) > (?, ?)` at all.
+   */
+  private pageQuery(limit: number, fromCursor: boolean): BuiltQuery {
+    return cached(this.pageQueries, `${limit}:${fromCursor}`, () =>
       new BuiltQuery((dataSource) => {
         const builder = dataSource
           .getRepository(Event)
           .createQueryBuilder('event')
           .where('event.status = :scheduled')
-          .andWhere('event.date > :now')
           .orderBy('event.date', 'ASC')
           .addOrderBy('event.id', 'ASC')
           .limit(limit + 1);
-        if (afterCursor) builder.andWhere('(event.date > :afterDate OR (event.date = :afterDate AND event.id > :afterId))');
-        return builder;
+        return fromCursor
+          ? builder.andWhere('event.date >= :afterDate').andWhere('(event.date > :afterDate OR event.id > :afterId)')
+          : builder.andWhere('event.date > :now');
       }),
     );
   }
 
-  private async attachCategories(events: Event[]): Promise<void> {
+  private async attachCategories(source: Queryable, events: Event[]): Promise<void> {
     if (events.length === 0) return;
     const byEventId = new Map(events.map((event) => [event.id, event]));
-    const rows = await this.categoriesOfEvents.rows(this.dataSource, { eventIds: [...byEventId.keys()] });
+    const rows = await this.categoriesOfEvents.rows(source, { eventIds: [...byEventId.keys()] });
     const categories = rows.map(ticketCategoryFromRow);
     for (const category of categories) byEventId.get(category.eventId)?.ticketCategories.push(category);
-    await countOnlyUnexpiredHolds(this.dataSource, categories);
+    await countOnlyUnexpiredHolds(source, categories);
   }
 }
 

@@ -10,6 +10,7 @@ import { DEFAULT_PAGE_SIZE, type ListEventsQuery } from './dto/list-events.query
 import type { UpdateEventDto, UpdateTicketCategoryDto } from './dto/update-event.dto.js';
 import { EventStatus, hasTakenPlace, type Event } from './event.entity.js';
 import { decodeEventCursor, encodeEventCursor } from './event-cursor.js';
+import { EventReadCache } from './event-read-cache.js';
 import { EventsRepository, type EventFields, type NewCategory } from './events.repository.js';
 
 export interface EventPage {
@@ -24,6 +25,7 @@ export class EventsService {
     private readonly events: EventsRepository,
     private readonly transactions: TransactionRunner,
     @Inject(SEAT_LEDGER) private readonly ledger: SeatLedger,
+    private readonly readCache: EventReadCache,
   ) {}
 
   async create(dto: CreateEventDto, organizerId: number): Promise<Event> {
@@ -36,13 +38,21 @@ export class EventsService {
       organizerId,
     };
     const categories = dto.ticket_categories.map((category) => newCategory({ ...category, seatsSold: category.seats_sold ?? 0 }));
-    const id = await this.transactions.run((manager) => this.events.insert(manager, fields, categories));
+    // A new event takes a place in the list: the cached pages from there on hold other events now.
+    const id = await this.transactions.run((manager) => this.events.insert(manager, fields, categories)).finally(() => this.readCache.invalidatePages());
     return this.findOne(id);
   }
 
   /** Past events too; held seats are counted as of now. */
   async findOne(id: number): Promise<Event> {
     const event = await this.events.findOne(id);
+    if (!event) throw new EventNotFoundError(id);
+    return event;
+  }
+
+  /** The same for the public page of the event: from a read replica when there are any, so possibly behind. */
+  async findPublic(id: number): Promise<Event> {
+    const event = await this.events.findPublic(id);
     if (!event) throw new EventNotFoundError(id);
     return event;
   }
@@ -54,7 +64,10 @@ export class EventsService {
     return event;
   }
 
-  /** Upcoming scheduled events by (date, id), keyset-paginated so deep pages cost the same as the first. */
+  /**
+   * Upcoming scheduled events by (date, id), keyset-paginated so deep pages cost the same as the
+   * first; from a read replica when there are any.
+   */
   async findUpcoming(query: ListEventsQuery): Promise<EventPage> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = query.cursor === undefined ? undefined : decodeEventCursor(query.cursor);
@@ -90,7 +103,7 @@ export class EventsService {
       await this.ledger.changeTerms(manager, terms, now);
       await this.events.insertCategories(manager, id, additions.map((addition) => newCategory({ ...addition, seatsSold: 0 })));
       await this.events.update(manager, id, eventChanges(dto));
-    });
+    }).finally(() => this.dropCachedReads(id, dto.date !== undefined));
     return this.findOne(id);
   }
 
@@ -107,8 +120,18 @@ export class EventsService {
       if (hasTakenPlace(current, now)) throw new EventInPastError(id, 'cancelled');
       await this.ledger.closeSales(manager, id, event.ticketCategories.map((category) => category.id), now);
       await this.events.markCancelled(manager, id, now);
-    });
+    }).finally(() => this.dropCachedReads(id, false));
     return this.findOne(id);
+  }
+
+  /**
+   * Once an organiser's change has ended (a failure may follow a commit the connection could not
+   * confirm), the read cache drops what it shows of the event; a new date moves the event in the
+   * list, so every page goes.
+   */
+  private dropCachedReads(id: number, moved: boolean): void {
+    this.readCache.invalidate(id);
+    if (moved) this.readCache.invalidatePages();
   }
 
   private async lockedEvent(manager: EntityManager, id: number): Promise<Pick<Event, 'id' | 'status' | 'date'>> {

@@ -83,3 +83,19 @@ export function boundRequestTime(server: Server, { headersMs, requestMs }: { hea
   server.headersTimeout = headersMs;
   server.requestTimeout = requestMs;
 }
+
+/**
+ * Lets `answer` reply to GET requests of the given route templates after the request hooks (request
+ * id, security headers, CORS) and before Nest's pipeline, for answers held in memory: routing,
+ * pipes and the handler cost a cached answer more than sending it. `answer` returns false to pass
+ * the request on to its handler; answers it gives are logged and counted like any other.
+ */
+export function answerBeforeHandlers(adapterHost: HttpAdapterHost, routes: readonly string[], answer: (request: FastifyRequest, reply: FastifyReply) => boolean): void {
+  const adapter = adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
+  if (!adapter) return;
+  const templates = new Set(routes);
+  adapter.getInstance<FastifyInstance>().addHook('onRequest', (request, reply, done) => {
+    if (request.method === 'GET' && templates.has(routeOf(request)) && answer(request, reply)) return;
+    done();
+  });
+}

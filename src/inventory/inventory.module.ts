@@ -5,11 +5,13 @@ import { DataSource } from 'typeorm';
 import type { Environment } from '../config/environment.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
+import { AnnouncingLedger } from './announcing-ledger.js';
 import { Booking } from './booking.entity.js';
 import { Hold } from './hold.entity.js';
 import { MysqlSeatLedger } from './mysql/mysql-seat-ledger.js';
 import { OrderLine } from './order-line.entity.js';
-import { SEAT_LEDGER } from './seat-ledger.js';
+import { SeatChanges } from './seat-changes.js';
+import { SEAT_LEDGER, type SeatLedger } from './seat-ledger.js';
 import { SqliteSeatLedger } from './sqlite-seat-ledger.js';
 import { TicketCategory } from './ticket-category.entity.js';
 import { Ticket } from './ticket.entity.js';
@@ -18,20 +20,23 @@ import { Ticket } from './ticket.entity.js';
 @Module({
   imports: [TypeOrmModule.forFeature([TicketCategory, Booking, Hold, OrderLine, Ticket]), DatabaseModule],
   providers: [
+    SeatChanges,
     {
       provide: SEAT_LEDGER,
-      inject: [DataSource, TransactionRunner, ConfigService],
-      useFactory: (dataSource: DataSource, transactions: TransactionRunner, config: ConfigService<Environment, true>) =>
-        transactions.isSqlite
+      inject: [DataSource, TransactionRunner, ConfigService, SeatChanges],
+      useFactory: (dataSource: DataSource, transactions: TransactionRunner, config: ConfigService<Environment, true>, changes: SeatChanges) => {
+        const adapter: SeatLedger = transactions.isSqlite
           ? new SqliteSeatLedger(transactions)
           : new MysqlSeatLedger(
               dataSource,
               transactions,
               config.get('BOOKING_COALESCING', { infer: true }) === 'on',
               config.get('LOCK_WAIT_TIMEOUT_SECONDS', { infer: true }) * 1000,
-            ),
+            );
+        return new AnnouncingLedger(adapter, changes);
+      },
     },
   ],
-  exports: [SEAT_LEDGER, TypeOrmModule],
+  exports: [SEAT_LEDGER, SeatChanges, TypeOrmModule],
 })
 export class InventoryModule {}

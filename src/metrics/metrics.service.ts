@@ -47,6 +47,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly replicaUp = new Gauge({
+    name: 'db_replica_up',
+    help: 'Whether each read replica (DATABASE_REPLICA_URLS, by host:port) takes the public reads: 1, or 0 while it is skipped.',
+    labelNames: ['replica'] as const,
+    registers: [this.registry],
+  });
+
   constructor(dataSource: DataSource) {
     new Gauge({
       name: 'db_pool_connections_in_use',
@@ -75,6 +82,10 @@ export class MetricsService {
 
   recordRateLimitStoreError(): void {
     this.rateLimitStoreErrors.inc();
+  }
+
+  recordReplicaState(replica: string, up: boolean): void {
+    this.replicaUp.set({ replica }, up ? 1 : 0);
   }
 }
 

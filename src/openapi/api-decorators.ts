@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiParam, DECORATORS } from '@nestjs/swagger';
+import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiParam, DECORATORS, type ApiResponseCommonMetadata } from '@nestjs/swagger';
 import { ErrorCode } from '../common/error-code.js';
 import { REFERENCE_PATTERN } from '../common/reference.js';
 
@@ -55,3 +55,17 @@ export function ApiIdParam(description: string): MethodDecorator {
 export function ApiTicketCodeParam(description: string): MethodDecorator {
   return ApiParam({ name: 'code', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$', example: 'q3JwYkZ0dVh5c0hKQm9wUQ' }, description });
 }
+
+/**
+ * A public read that answers 304 Not Modified, without a body, to a request naming its current
+ * ETag; completeDocument() gives both answers their ETag and Cache-Control headers.
+ */
+export function ApiConditionalGet(type: ApiResponseCommonMetadata['type']): MethodDecorator {
+  return applyDecorators(
+    ApiHeader({ name: IF_NONE_MATCH, required: false, description: 'ETags of answers already held; if one is current, the answer is 304 without a body.' }),
+    ApiOkResponse({ type }),
+    ApiNotModifiedResponse({ description: 'Not Modified: the ETag sent in If-None-Match is current. No body.' }),
+  );
+}
+
+export const IF_NONE_MATCH = 'If-None-Match';

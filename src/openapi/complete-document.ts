@@ -10,7 +10,7 @@ import type {
 import { ErrorCode } from '../common/error-code.js';
 import { BEARER_REALM, errorBody, httpStatusOf, responseHeadersOf, statusText } from '../http/error-responses.js';
 import { REQUEST_ID_HEADER, SANE_REQUEST_ID } from '../http/request-id.js';
-import { ERROR_CODES_EXTENSION } from './api-decorators.js';
+import { ERROR_CODES_EXTENSION, IF_NONE_MATCH } from './api-decorators.js';
 import { EXAMPLE_ERROR_ID, EXAMPLE_ERRORS } from './error-examples.js';
 
 /** Answered to any request before a route is chosen or while it is read, whatever it names. */
@@ -55,6 +55,16 @@ const RESPONSE_HEADERS: Record<string, HeaderObject> = {
     description: 'RFC 8288 link to the next page (rel="next"), relative to the API root; absent on the last page.',
     schema: { type: 'string', pattern: '^<[^>]+>; rel="next"$' },
   },
+  ETag: {
+    required: true,
+    description: 'Strong entity tag of the body, made from its bytes: send it back in If-None-Match.',
+    schema: { type: 'string', pattern: '^"[^"]+"$' },
+  },
+  'Cache-Control': {
+    required: true,
+    description: '`public, max-age=<seconds>` while the read cache is on (READ_CACHE_MS; availability up to that old), `no-cache` when it is off.',
+    schema: { type: 'string' },
+  },
   'Content-Disposition': {
     required: true,
     description: 'A file to save, with its name.',
@@ -97,10 +107,16 @@ function completeOperation(name: string, method: string, operation: OperationObj
   const parameters = (operation.parameters ?? []) as ParameterObject[];
   for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
     withRequestId(response);
-    if (!status.startsWith('2')) continue;
-    if (parameters.some((parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key')) addHeader(response, 'Idempotent-Replayed');
+    // A 304 carries the headers of the answer it stands for.
+    if (!status.startsWith('2') && status !== '304') continue;
+    if (parameters.some((parameter) => parameter.in === 'header' && parameter.name === IF_NONE_MATCH)) {
+      addHeader(response, 'ETag');
+      addHeader(response, 'Cache-Control');
+    }
     // A list that takes a cursor is paged: the next page's cursor comes in the Link header.
     if (parameters.some((parameter) => parameter.in === 'query' && parameter.name === 'cursor')) addHeader(response, 'Link');
+    if (status === '304') continue;
+    if (parameters.some((parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key')) addHeader(response, 'Idempotent-Replayed');
     // A CSV is a file to save, sent with its name.
     if (response.content?.['text/csv'] !== undefined) addHeader(response, 'Content-Disposition');
   }
