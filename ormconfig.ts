@@ -7,6 +7,8 @@ import { Hold } from './src/inventory/hold.entity.js';
 import { OrderLine } from './src/inventory/order-line.entity.js';
 import { Ticket } from './src/inventory/ticket.entity.js';
 import { Event } from './src/events/event.entity.js';
+import { EventSearchTerm } from './src/events/event-search-term.entity.js';
+import { EventCode } from './src/inventory/event-code.entity.js';
 import { TicketCategory } from './src/inventory/ticket-category.entity.js';
 import { ScannerKey } from './src/check-in/scanner-key.entity.js';
 import { IdempotencyKey } from './src/idempotency/idempotency-key.entity.js';
@@ -23,6 +25,6 @@ export default new DataSource(
   dataSourceOptions({
     url: environment.DATABASE_URL,
     poolSize: environment.DATABASE_POOL_SIZE,
-    entities: [Event, TicketCategory, Booking, Hold, OrderLine, Ticket, ScannerKey, IdempotencyKey, Organizer, ApiKey],
+    entities: [Event, EventSearchTerm, TicketCategory, EventCode, Booking, Hold, OrderLine, Ticket, ScannerKey, IdempotencyKey, Organizer, ApiKey],
   }),
 );

@@ -8,6 +8,7 @@
  * BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306), BENCH_DURATION (seconds, default 20).
  * BENCH_TRACING=on adds, on MariaDB, an app with tracing on (OTLP/HTTP to a receiver in this
  * process), measured next to the untraced one in every scenario: the notes give the ratio.
+ * BENCH_SCENARIO=search runs the search scenario alone (MariaDB, then SQLite), writing nothing.
  */
 import autocannon, { type Options, type Result } from 'autocannon';
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
@@ -16,7 +17,7 @@ import { createServer, type Server } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { openMysql, openSqlite, type BenchDatabase, type SeededEvent } from './seed.js';
+import { openMysql, openSqlite, SEARCH_CITIES, SEARCH_GENRES, type BenchDatabase, type SeededEvent } from './seed.js';
 
 const smoke = process.argv.includes('--smoke');
 const DURATION = smoke ? 2 : Number(process.env.BENCH_DURATION ?? 20);
@@ -29,6 +30,8 @@ const LIST_EVENTS = smoke ? 1_000 : 10_000;
 /** The events read by get-one: an on-sale crowd reloads a few event pages, not every event there is. */
 const HOT_EVENTS = 100;
 const READ_CACHE_MS = 1000;
+const SEARCH_EVENTS = smoke ? 2_000 : 100_000;
+const ONLY_SEARCH = process.env.BENCH_SCENARIO === 'search';
 const SELL_OUT_SEATS = smoke ? 1_000 : 10_000;
 const TICKETS_TO_SCAN = smoke ? 1_000 : 10_000;
 const HUGE = 1_000_000_000;
@@ -483,6 +486,41 @@ async function startLimit(port: number, answers: LimitAnswers): Promise<Target> 
   return limit;
 }
 
+/**
+ * GET /events with filters over SEARCH_EVENTS more events (bench/seed.ts's words: a genre in 5 %
+ * of them, a city in 1 %), next to the plain list's first page on the same database: what a search
+ * costs against what a list page costs. A second page comes from the first page's Link header.
+ */
+async function search(db: BenchDatabase, targets: Target[], label = 'search'): Promise<void> {
+  log(`${label}: seeding ${SEARCH_EVENTS} searchable events`);
+  const seeded = await db.insertSearchableEvents(SEARCH_EVENTS, [{ name: 'Floor', price: 80, seatsLimit: 500 }, { name: 'Balcony', price: 45.5, seatsLimit: 300 }], new Date(Date.now() + 120 * DAY));
+  const [genre, city] = [SEARCH_GENRES[0], SEARCH_CITIES[42]];
+  const deepFrom = encodeURIComponent(seeded[Math.floor(SEARCH_EVENTS * 0.75)].date.toISOString());
+  for (const target of targets) {
+    for (const path of ['/events?limit=50', `/events?limit=50&q=${genre}`]) await load({ url: target.url + path, duration: smoke ? 1 : 2 });
+    const first = await fetch(`${target.url}/events?limit=50&q=${genre}`);
+    const secondPage = /<([^>]+)>; rel="next"/.exec(first.headers.get('link') ?? '')?.[1];
+    if (!secondPage) throw new Error(`${label}: the first page of q=${genre} has no next page`);
+    const queries: [string, string][] = [
+      ['list, first page', '/events?limit=50'],
+      [`q, one word in 5 %`, `/events?limit=50&q=${genre}`],
+      [`q, one word in 5 %, second page`, secondPage],
+      [`q, one word in 1 %`, `/events?limit=50&q=${city.toLowerCase()}`],
+      [`q, two words together in 0.05 %`, `/events?limit=50&q=${genre}+${city.toLowerCase()}`],
+      [`q, a word of one event`, `/events?limit=50&q=night+${Math.floor(SEARCH_EVENTS / 2)}`],
+      [`venue, in 1 %`, `/events?limit=50&venue=${city}`],
+      [`available, from 75 % deep`, `/events?limit=50&available=true&from=${deepFrom}`],
+    ];
+    let listed: Measured | undefined;
+    for (const [name, path] of queries) {
+      const result = measured(await load({ url: target.url + path, duration: READ_DURATION }));
+      listed ??= result;
+      const notes = name === queries[0][0] ? [] : [`p50 ${(result.p50 / listed.p50).toFixed(2)}×, p99 ${(result.p99 / listed.p99).toFixed(2)}× the list's on the same database`];
+      record(`${label} (${name})`, `GET ${path.slice(0, 40)}…, req/s, ${READ_DURATION} s, ${SEARCH_EVENTS} searchable events among the others`, { [target.name]: result }, undefined, notes);
+    }
+  }
+}
+
 /** A collector's OTLP/HTTP endpoint that accepts every export (protobuf, the SDK's default) and counts it. */
 interface OtlpSink {
   server: Server;
@@ -575,6 +613,10 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
   let limit: Target | undefined;
   try {
     const writers = [appOn, ...traced, appOff, baseline];
+    if (ONLY_SEARCH) {
+      await search(db, [appOn]);
+      return {};
+    }
     log('MariaDB: warm-up');
     await warmUp(db, [...writers, appCached]);
     log('MariaDB: hot-book');
@@ -627,6 +669,8 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
     goal(`list, first page: ${CACHE_OFF} ≥ 0.9× the baseline`, ratio(pages.first, CACHE_OFF, BASELINE), 0.9);
     goal(`list, deep page: ${CACHE_OFF} ≥ 0.9× the baseline`, ratio(pages.deep, CACHE_OFF, BASELINE), 0.9);
     goal(`304: ${CACHE_ON} ≥ 0.6× the limit`, ratio(unchanged, CACHE_ON, LIMIT), 0.6);
+    log('MariaDB: search');
+    await search(db, [appOn, ...traced]);
   } finally {
     await db.close();
     for (const target of [appOn, ...traced, appOff, appCached, baseline, limit]) if (target) await stop(target);
@@ -643,6 +687,10 @@ async function onSqlite(): Promise<Record<string, number>> {
   appOff.db = openSqlite(paths[1]);
   const db = appOn.db;
   try {
+    if (ONLY_SEARCH) {
+      await search(db, [appOn], 'SQLite search');
+      return {};
+    }
     log('SQLite: warm-up');
     await warmUp(db, [appOn, appOff]);
     log('SQLite: hot-book');
@@ -655,6 +703,8 @@ async function onSqlite(): Promise<Record<string, number>> {
     for (const [page, m] of [['first', first[label]], ['deep', deep[label]]] as const) {
       goals.push({ goal: `SQLite list, ${page} page: no timeout, p99 < 10× p50`, measured: `${m.timeouts} timeouts, p99 ${m.p99} ms = ${(m.p99 / m.p50).toFixed(1)}× p50 ${m.p50} ms`, met: m.timeouts === 0 && m.p99 < 10 * m.p50 });
     }
+    log('SQLite: search');
+    await search(db, [appOn], 'SQLite search');
   } finally {
     await appOn.db.close();
     await appOff.db.close();
@@ -680,7 +730,7 @@ async function main(): Promise<void> {
   otlpSink?.server.close();
   const text = table(rss);
   process.stdout.write(`${text}\n`);
-  if (!smoke && !only) writeResults(text);
+  if (!smoke && !only && !ONLY_SEARCH) writeResults(text);
   if (failures.length > 0) {
     log(`FAILED: ${failures.join('; ')}`);
     process.exitCode = 1;

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { generateReference } from '../src/common/reference.js';
 import { createConnection, type Connection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import { searchTerms } from '../src/common/search-terms.js';
 
 export interface CategorySeed {
   name: string;
@@ -18,9 +19,27 @@ export interface SeededEvent {
   date: Date;
 }
 
+/**
+ * The words of searchable events: a genre in 1 of 20, a city in 1 of 100, a mood in 1 of 50,
+ * so one word finds 1–5 % of them, and a genre with a city 1 in 2,000.
+ */
+export const SEARCH_GENRES = ['jazz', 'rock', 'opera', 'techno', 'folk', 'blues', 'soul', 'punk', 'metal', 'salsa', 'tango', 'ballet', 'comedy', 'poetry', 'gospel', 'reggae', 'swing', 'choir', 'cinema', 'circus'];
+export const SEARCH_CITIES = Array.from({ length: 100 }, (_, i) => `City${String(i).padStart(2, '0')}`);
+const MOODS = Array.from({ length: 50 }, (_, i) => `mood${i}`);
+
+/** The name, venue and details of the n-th searchable event. */
+export function searchableEvent(n: number): { name: string; venue: string; details: string } {
+  const genre = SEARCH_GENRES[n % SEARCH_GENRES.length];
+  const city = SEARCH_CITIES[Math.floor(n / 7) % SEARCH_CITIES.length];
+  const mood = MOODS[Math.floor(n / 3) % MOODS.length];
+  return { name: `${mood} ${genre} night ${n}`, venue: `${city} Concert Hall`, details: `An evening of ${genre} in ${city}, seeded for the search benchmark.` };
+}
+
 export interface BenchDatabase {
   /** Inserts events (each with the given categories) in bulk; returns them in insertion order. */
   insertEvents(count: number, categories: CategorySeed[], firstDate: Date): Promise<SeededEvent[]>;
+  /** The same with searchableEvent()'s words, indexed as the app indexes an event it creates. */
+  insertSearchableEvents(count: number, categories: CategorySeed[], firstDate: Date): Promise<SeededEvent[]>;
   /** The (date, id) of the upcoming event at this position in the app's list order. */
   eventAt(offset: number): Promise<SeededEvent>;
   categoryState(eventId: number): Promise<{ seatsLimit: number; seatsSold: number; seatsHeld: number; booked: number; bookings: number; tickets: number }>;
@@ -63,6 +82,23 @@ export async function openMysql(serverUrl: string, database: string): Promise<Be
           'INSERT INTO ticket_categories (event_id, name, name_key, price, seats_limit, seats_sold, seats_held, max_per_booking) VALUES ?',
           [categoryRows],
         );
+      }
+      return events;
+    },
+    async insertSearchableEvents(count, categories, firstDate) {
+      const events: SeededEvent[] = [];
+      for (let start = 0; start < count; start += BATCH) {
+        const rows = Array.from({ length: Math.min(BATCH, count - start) }, (_, i) => {
+          const { name, venue, details } = searchableEvent(start + i);
+          return [name, venue, details, new Date(firstDate.getTime() + (start + i) * 60_000), new Date()];
+        });
+        const [result] = await connection.query<ResultSetHeader>('INSERT INTO events (name, venue, details, date, created_at) VALUES ?', [rows]);
+        const batch = rows.map((row, i) => ({ id: result.insertId + i, date: row[3] as Date, row }));
+        events.push(...batch.map(({ id, date }) => ({ id, date })));
+        const categoryRows = batch.flatMap(({ id }) => categories.map((c) => [id, c.name, c.name.toLowerCase(), c.price, c.seatsLimit, 0, 0, null]));
+        await connection.query('INSERT INTO ticket_categories (event_id, name, name_key, price, seats_limit, seats_sold, seats_held, max_per_booking) VALUES ?', [categoryRows]);
+        const termRows = batch.flatMap(({ id, date, row }) => searchTerms(row[0] as string, row[1] as string, row[2] as string).map((term) => [id, term, date]));
+        await connection.query('INSERT INTO event_search_terms (event_id, term, date) VALUES ?', [termRows]);
       }
       return events;
     },
@@ -144,6 +180,7 @@ export function openSqlite(path: string): BenchDatabase {
   const insertCategory = db.prepare(
     'INSERT INTO ticket_categories (event_id, name, name_key, price, seats_limit, seats_sold, seats_held, max_per_booking) VALUES (?, ?, ?, ?, ?, 0, 0, NULL)',
   );
+  const insertTerm = db.prepare('INSERT INTO event_search_terms (event_id, term, date) VALUES (?, ?, ?)');
   return {
     insertEvents(count, categories, firstDate) {
       const insertAll = db.transaction(() => {
@@ -152,6 +189,21 @@ export function openSqlite(path: string): BenchDatabase {
           const date = new Date(firstDate.getTime() + i * 60_000);
           const id = Number(insertEvent.run(`Bench event ${i}`, 'Bench Hall', 'Seeded for the benchmark.', sqliteDate(date), sqliteDate(new Date())).lastInsertRowid);
           for (const c of categories) insertCategory.run(id, c.name, c.name.toLowerCase(), c.price, c.seatsLimit);
+          events.push({ id, date });
+        }
+        return events;
+      });
+      return Promise.resolve(insertAll());
+    },
+    insertSearchableEvents(count, categories, firstDate) {
+      const insertAll = db.transaction(() => {
+        const events: SeededEvent[] = [];
+        for (let i = 0; i < count; i++) {
+          const date = new Date(firstDate.getTime() + i * 60_000);
+          const { name, venue, details } = searchableEvent(i);
+          const id = Number(insertEvent.run(name, venue, details, sqliteDate(date), sqliteDate(new Date())).lastInsertRowid);
+          for (const c of categories) insertCategory.run(id, c.name, c.name.toLowerCase(), c.price, c.seatsLimit);
+          for (const term of searchTerms(name, venue, details)) insertTerm.run(id, term, sqliteDate(date));
           events.push({ id, date });
         }
         return events;

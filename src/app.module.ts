@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { BookingsModule } from './bookings/bookings.module.js';
 import { CheckInModule } from './check-in/check-in.module.js';
+import { CodesModule } from './codes/codes.module.js';
 import { validateEnvironment } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventsModule } from './events/events.module.js';
@@ -26,6 +27,7 @@ import { TraceFlush } from './tracing/trace-flush.js';
     RateLimitModule,
     HealthModule,
     EventsModule,
+    CodesModule,
     BookingsModule,
     TicketsModule,
     CheckInModule,

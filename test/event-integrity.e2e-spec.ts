@@ -51,7 +51,7 @@ describe('category names', () => {
   it('stored before they were normalised are brought to the normal form, unless another category already has it', async () => {
     const event = await createEvent(testApp, { ticket_categories: [{ name: 'Stalls', price: 10, seats_limit: 5 }] });
     const categories = testApp.dataSource.getRepository(TicketCategory);
-    const base = { eventId: event.id, priceCents: 100, seatsLimit: 1, seatsSold: 0, seatsHeld: 0, maxPerBooking: null, salesClosed: false };
+    const base = { eventId: event.id, priceCents: 100, seatsLimit: 1, seatsSold: 0, seatsHeld: 0, maxPerBooking: null, salesClosed: false, salesStart: null, salesEnd: null, hidden: false };
     await categories.insert([
       { ...base, name: 'Late ', nameKey: 'late ' },
       { ...base, name: 'Cafe\u0301', nameKey: 'cafe\u0301' },

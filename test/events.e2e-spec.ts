@@ -37,13 +37,16 @@ describe('POST /events', () => {
       name: 'Music Concert',
       venue: 'Stadium A',
       date: '2031-06-15T18:00:00.000Z',
+      timezone: 'UTC',
+      local_date: '2031-06-15T18:00:00+00:00',
+      currency: 'EUR',
       details: 'A great music concert.',
       status: 'scheduled',
       max_tickets_per_booking: null,
       sold_out: false,
       ticket_categories: [
-        { name: 'General', price: 19.99, seats_limit: 100, seats_sold: 0, seats_held: 0, seats_available: 100, max_per_booking: null },
-        { name: 'VIP', price: 150, seats_limit: 50, seats_sold: 50, seats_held: 0, seats_available: 0, max_per_booking: 4 },
+        { name: 'General', price: 19.99, seats_limit: 100, seats_sold: 0, seats_held: 0, seats_available: 100, max_per_booking: null, sales_start: null, sales_end: null, on_sale: true, hidden: false },
+        { name: 'VIP', price: 150, seats_limit: 50, seats_sold: 50, seats_held: 0, seats_available: 0, max_per_booking: 4, sales_start: null, sales_end: null, on_sale: true, hidden: false },
       ],
     });
     const stored = await testApp.http().get(`/events/${response.body.id}`);

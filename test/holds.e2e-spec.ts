@@ -39,7 +39,10 @@ describe('POST /events/:id/holds', () => {
       quantity: 3,
       unit_price: 12.5,
       total_price: 37.5,
-      items: [{ ticket_category: 'Floor', quantity: 3, unit_price: 12.5, total_price: 37.5 }],
+      currency: 'EUR',
+      code: null,
+      discount_total: 0,
+      items: [{ ticket_category: 'Floor', quantity: 3, unit_price: 12.5, original_unit_price: 12.5, total_price: 37.5 }],
       expires_at: expect.any(String),
     });
     const ttlMs = Date.parse(response.body.expires_at) - before;

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode } from '../src/common/error-code.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { Booking, BookingStatus } from '../src/inventory/booking.entity.js';
+import { CodeKind, EventCode } from '../src/inventory/event-code.entity.js';
 import { Hold, HoldStatus } from '../src/inventory/hold.entity.js';
 import { LineState, OrderLine } from '../src/inventory/order-line.entity.js';
 import { SEAT_LEDGER, type SeatLedger, type SeatOrder } from '../src/inventory/seat-ledger.js';
@@ -285,5 +286,93 @@ describe('SeatLedger orders of several categories', () => {
 
     expect([await counters(stalls), await counters(circle)]).toEqual([expect.objectContaining({ seatsHeld: 0 }), expect.objectContaining({ seatsHeld: 0 })]);
     expect(await linesOf(hold.reference)).toEqual([]);
+  });
+});
+
+describe('SeatLedger code uses', () => {
+  /** A code of the category's event, inserted as the codes feature inserts one. */
+  async function code(eventId: number, values: Partial<EventCode> = {}): Promise<EventCode> {
+    const repository = dataSource.getRepository(EventCode);
+    const { identifiers } = await repository.insert({
+      eventId,
+      code: `C${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+      kind: CodeKind.Discount,
+      discountPercent: 50,
+      discountAmountCents: null,
+      maxUses: null,
+      uses: 0,
+      validFrom: null,
+      validUntil: null,
+      ticketCategoryIds: null,
+      disabledAt: null,
+      createdAt: new Date(),
+      ...values,
+    });
+    return repository.findOneByOrFail({ id: Number(identifiers[0].id) });
+  }
+
+  const uses = async ({ id }: EventCode) => (await dataSource.getRepository(EventCode).findOneByOrFail({ id })).uses;
+  const withCode = (order: SeatOrder, { id }: EventCode): SeatOrder => ({ ...order, code: { codeId: id, currency: 'EUR' } });
+
+  it('counts a use with the sale, prices from the locked code, and stores what it took off', async () => {
+    const stalls = await category(10);
+    const half = await code(stalls.eventId);
+
+    const { booking, lines } = await ledger.book(withCode(seats(stalls, 2), half));
+
+    expect(await uses(half)).toBe(1);
+    // 19.99 at 50 % off: 9.995 off, rounded half up to 10.00, so 9.99 paid.
+    expect(booking).toMatchObject({ codeId: half.id, code: half.code, unitPriceCents: 999, totalPriceCents: 1998, discountTotalCents: 2000 });
+    expect(lines).toEqual([expect.objectContaining({ unitPriceCents: 999, originalUnitPriceCents: 1999 })]);
+  });
+
+  it('refuses a code disabled since the order was checked, and one with no use left, writing nothing', async () => {
+    const stalls = await category(10);
+    const disabled = await code(stalls.eventId, { disabledAt: new Date() });
+    const spent = await code(stalls.eventId, { maxUses: 1, uses: 1 });
+
+    await expect(ledger.book(withCode(seats(stalls, 1), disabled))).rejects.toMatchObject({ code: ErrorCode.CodeNotValid });
+    await expect(ledger.hold({ ...withCode(seats(stalls, 1), spent), expiresAt: inAMinute() })).rejects.toMatchObject({ code: ErrorCode.CodeExhausted });
+
+    expect(await counters(stalls)).toMatchObject({ seatsSold: 0, seatsHeld: 0 });
+    expect(await uses(spent)).toBe(1);
+  });
+
+  it('keeps a hold’s use through its confirmation and gives it back on the cancellation, once', async () => {
+    const stalls = await category(10);
+    const once = await code(stalls.eventId, { maxUses: 1 });
+    const { hold } = await ledger.hold({ ...withCode(seats(stalls, 2), once), expiresAt: inAMinute() });
+    const { bookingId } = await ledger.confirmHold(hold);
+    expect(await uses(once)).toBe(1);
+    expect(await dataSource.getRepository(Booking).findOneByOrFail({ id: bookingId })).toMatchObject({ codeId: once.id, discountTotalCents: 2000 });
+
+    const booking = await dataSource.getRepository(Booking).findOneByOrFail({ id: bookingId });
+    await ledger.returnSeats(booking);
+    await ledger.returnSeats(Object.assign(new Booking(), { ...booking, status: BookingStatus.Confirmed }));
+
+    expect(await uses(once)).toBe(0);
+  });
+
+  it('gives a hold’s use back once when both of its categories expire it, and not again on release', async () => {
+    const [stalls, circle] = await twoCategories(10, 10);
+    const twice = await code(stalls.eventId);
+    const { hold } = await ledger.hold({ ...withCode(order([stalls, 1], [circle, 1]), twice), expiresAt: inAMinute() });
+    await dataSource.getRepository(Hold).update({ id: hold.id }, { expiresAt: new Date(Date.now() - 1000) });
+
+    await Promise.all([ledger.expireOverdue(stalls.categoryId, new Date()), ledger.expireOverdue(circle.categoryId, new Date())]);
+    await ledger.releaseHold(hold);
+
+    expect(await uses(twice)).toBe(0);
+  });
+
+  it('gives every use of the event’s codes back when its sales close', async () => {
+    const stalls = await category(10);
+    const busy = await code(stalls.eventId);
+    await ledger.book(withCode(seats(stalls, 1), busy));
+    await ledger.hold({ ...withCode(seats(stalls, 1), busy), expiresAt: inAMinute() });
+
+    await inTransaction((manager) => ledger.closeSales(manager, stalls.eventId, [stalls.categoryId], new Date()));
+
+    expect(await uses(busy)).toBe(0);
   });
 });

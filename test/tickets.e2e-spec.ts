@@ -33,7 +33,7 @@ describe('GET /tickets/:code', () => {
       attendee_name: 'Ada Lovelace',
       status: 'valid',
       checked_in_at: null,
-      event: { id: event.id, name: 'Music Concert', venue: 'Stadium A', date: event.date },
+      event: { id: event.id, name: 'Music Concert', venue: 'Stadium A', date: event.date, local_date: event.local_date },
       booking_reference: booking.reference,
     });
     expect(JSON.stringify(response.body)).not.toContain('ada@example.com');

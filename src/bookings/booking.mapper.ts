@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { localIsoDate } from '../common/time-zone.js';
+import type { Event } from '../events/event.entity.js';
 import { BookingStatus } from '../inventory/booking.entity.js';
 import type { BookingDetails } from './booking-details.js';
 import { mapOrder, ORDER_FIELDS, OrderItemResponse } from './order-item.mapper.js';
@@ -16,6 +18,9 @@ export class BookedEventSummary {
 
   @ApiProperty({ format: 'date-time', example: '2027-06-15T18:00:00.000Z' })
   date!: string;
+
+  @ApiProperty({ example: '2027-06-15T20:00:00+02:00', description: "The date as it reads in the event's time zone." })
+  local_date!: string;
 }
 
 /** A booking as lists show it: everything but its tickets. */
@@ -47,6 +52,15 @@ export class BookingSummaryResponse {
   @ApiProperty(ORDER_FIELDS.total_price)
   total_price!: number;
 
+  @ApiProperty(ORDER_FIELDS.currency)
+  currency!: string;
+
+  @ApiProperty(ORDER_FIELDS.code)
+  code!: string | null;
+
+  @ApiProperty(ORDER_FIELDS.discount_total)
+  discount_total!: number;
+
   @ApiProperty(ORDER_FIELDS.items)
   items!: OrderItemResponse[];
 
@@ -75,18 +89,17 @@ export function mapBookingSummary({ booking, event, lines }: Omit<BookingDetails
     reference: booking.reference,
     status: booking.status,
     event_id: booking.eventId,
-    event: {
-      id: event.id,
-      name: event.name,
-      venue: event.venue,
-      date: event.date.toISOString(),
-    },
+    event: mapEventSummary(event),
     ...mapOrder(booking, lines, event),
     customer_name: booking.customerName,
     customer_email: booking.customerEmail,
     created_at: booking.createdAt.toISOString(),
     cancelled_at: booking.cancelledAt?.toISOString() ?? null,
   };
+}
+
+export function mapEventSummary(event: Pick<Event, 'id' | 'name' | 'venue' | 'date' | 'timezone'>): BookedEventSummary {
+  return { id: event.id, name: event.name, venue: event.venue, date: event.date.toISOString(), local_date: localIsoDate(event.date, event.timezone) };
 }
 
 export function mapBooking(details: BookingDetails): BookingResponse {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CodesModule } from '../codes/codes.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
@@ -12,7 +13,7 @@ import { HoldsRepository } from './holds.repository.js';
 import { HoldsService } from './holds.service.js';
 
 @Module({
-  imports: [InventoryModule, EventsModule, DatabaseModule, IdempotencyModule],
+  imports: [InventoryModule, EventsModule, CodesModule, DatabaseModule, IdempotencyModule],
   controllers: [BookingsController, HoldsController],
   providers: [BookingsService, BookingsRepository, HoldsService, HoldsRepository, HoldsSweeper],
 })

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import type { ConfigService } from '@nestjs/config';
+import type { CodesService } from '../codes/codes.service.js';
 import { ErrorCode } from '../common/error-code.js';
 import { SoldOutError } from '../common/domain-error.js';
 import type { Environment } from '../config/environment.js';
@@ -13,8 +14,8 @@ import type { BookingsRepository } from './bookings.repository.js';
 import { BookingsService } from './bookings.service.js';
 
 function concert(): Event {
-  const general = Object.assign(new TicketCategory(), { id: 7, eventId: 1, name: 'General', nameKey: 'general', priceCents: 1999, seatsLimit: 10, seatsSold: 0, seatsHeld: 0, maxPerBooking: 4, salesClosed: false });
-  return Object.assign(new Event(), { id: 1, name: 'Concert', venue: 'Hall', details: null, date: new Date(Date.now() + 86_400_000), createdAt: new Date(), organizerId: 1, status: EventStatus.Scheduled, cancelledAt: null, maxTicketsPerBooking: null, ticketCategories: [general] });
+  const general = Object.assign(new TicketCategory(), { id: 7, eventId: 1, name: 'General', nameKey: 'general', priceCents: 1999, seatsLimit: 10, seatsSold: 0, seatsHeld: 0, maxPerBooking: 4, salesClosed: false, salesStart: null, salesEnd: null, hidden: false });
+  return Object.assign(new Event(), { id: 1, name: 'Concert', venue: 'Hall', details: null, date: new Date(Date.now() + 86_400_000), createdAt: new Date(), organizerId: 1, status: EventStatus.Scheduled, cancelledAt: null, maxTicketsPerBooking: null, timezone: 'UTC', currency: 'EUR', ticketCategories: [general] });
 }
 
 /** The service with its collaborators faked: what is asserted is what it asks of them. */
@@ -32,6 +33,7 @@ function setup(coalescing: 'on' | 'off') {
     { book } as unknown as SeatLedger,
     metrics as unknown as MetricsService,
     config,
+    {} as CodesService,
   );
   return { service, findOne, book, metrics };
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { CodesService } from '../codes/codes.service.js';
 import { BookingNotFoundError, DomainError, EventInPastError } from '../common/domain-error.js';
 import { CoalescedReads } from '../common/coalesced-reads.js';
 import { decodeCursor, encodeCursor, isRowId } from '../common/page-cursor.js';
@@ -9,13 +10,13 @@ import { DEFAULT_PAGE_SIZE } from '../events/dto/list-events.query.js';
 import { hasTakenPlace, type Event } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
 import { BookingStatus, type Booking } from '../inventory/booking.entity.js';
-import { SEAT_LEDGER, type SeatLedger, type SeatLine } from '../inventory/seat-ledger.js';
+import { SEAT_LEDGER, type CodeRedemption, type SeatLedger, type SeatLine } from '../inventory/seat-ledger.js';
 import { MetricsService, type BookingOutcome } from '../metrics/metrics.service.js';
 import type { BookingDetails } from './booking-details.js';
 import { BookingsRepository } from './bookings.repository.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import type { ListBookingsQuery } from './dto/list-bookings.query.js';
-import { bookableLines, requestedLines } from './sales-rules.js';
+import { bookableLines, requestedLines, type RequestedCode } from './sales-rules.js';
 
 export interface BookingPage {
   bookings: Omit<BookingDetails, 'tickets'>[];
@@ -37,6 +38,7 @@ export class BookingsService {
     @Inject(SEAT_LEDGER) private readonly ledger: SeatLedger,
     private readonly metrics: MetricsService,
     config: ConfigService<Environment, true>,
+    private readonly codes: CodesService,
   ) {
     const coalescing = config.get('BOOKING_COALESCING', { infer: true }) === 'on';
     this.eventReads = coalescing ? new CoalescedReads((eventId) => this.events.findOne(eventId)) : undefined;
@@ -53,11 +55,11 @@ export class BookingsService {
     }
   }
 
-  /** Everything that needs no lock is read and validated first; the ledger locks the categories last. */
+  /** Everything that needs no lock is read and validated first; the ledger locks the categories (then the code) last. */
   private async bookSeats(eventId: number, dto: CreateBookingDto): Promise<BookingDetails> {
-    const event = await (this.eventReads ? this.eventReads.read(eventId) : this.events.findOne(eventId));
-    const lines = bookableLines(event, requestedLines(dto), new Date());
-    const sale = await this.ledger.book({ eventId: event.id, lines: lines.map(seatLine), buyer: buyerOf(dto) });
+    const [event, code] = await Promise.all([this.eventReads ? this.eventReads.read(eventId) : this.events.findOne(eventId), requestedCode(this.codes, eventId, dto)]);
+    const lines = bookableLines(event, requestedLines(dto), new Date(), code);
+    const sale = await this.ledger.book({ eventId: event.id, lines: lines.map(seatLine), buyer: buyerOf(dto), code: redemptionOf(event, code) });
     return { ...sale, event };
   }
 
@@ -101,6 +103,17 @@ export class BookingsService {
     ]);
     return { booking, event, lines: lines.get(booking.reference) ?? [], tickets };
   }
+}
+
+/** The code the request names, looked up while the event is read; undefined without one. */
+export async function requestedCode(codes: CodesService, eventId: number, dto: CreateBookingDto): Promise<RequestedCode | undefined> {
+  if (dto.code === undefined) return undefined;
+  return { input: dto.code, code: await codes.findForRedemption(eventId, dto.code) };
+}
+
+/** What the ledger takes of a checked code. */
+export function redemptionOf(event: Event, requested: RequestedCode | undefined): CodeRedemption | undefined {
+  return requested?.code && { codeId: requested.code.id, currency: event.currency };
 }
 
 /** What the ledger takes of a checked line. */

@@ -21,6 +21,15 @@ export class HoldResponse {
   @ApiProperty(ORDER_FIELDS.total_price)
   total_price!: number;
 
+  @ApiProperty(ORDER_FIELDS.currency)
+  currency!: string;
+
+  @ApiProperty(ORDER_FIELDS.code)
+  code!: string | null;
+
+  @ApiProperty(ORDER_FIELDS.discount_total)
+  discount_total!: number;
+
   @ApiProperty(ORDER_FIELDS.items)
   items!: OrderItemResponse[];
 

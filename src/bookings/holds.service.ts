@@ -8,7 +8,8 @@ import { EventsService } from '../events/events.service.js';
 import { HoldStatus, type Hold } from '../inventory/hold.entity.js';
 import { SEAT_LEDGER, type SeatLedger } from '../inventory/seat-ledger.js';
 import type { BookingDetails, HoldDetails } from './booking-details.js';
-import { BookingsService, buyerOf, seatLine } from './bookings.service.js';
+import { CodesService } from '../codes/codes.service.js';
+import { BookingsService, buyerOf, redemptionOf, requestedCode, seatLine } from './bookings.service.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import { HoldsRepository } from './holds.repository.js';
 import { assertOnSale, bookableLines, requestedLines } from './sales-rules.js';
@@ -34,6 +35,7 @@ export class HoldsService {
     private readonly transactions: TransactionRunner,
     @Inject(SEAT_LEDGER) private readonly ledger: SeatLedger,
     config: ConfigService<Environment, true>,
+    private readonly codes: CodesService,
   ) {
     this.ttlMs = config.get('HOLD_TTL_SECONDS', { infer: true }) * 1000;
   }
@@ -41,9 +43,15 @@ export class HoldsService {
   /** The same checks and order as a booking; the seats count as held until confirmed or expired. */
   async create(eventId: number, dto: CreateBookingDto): Promise<HoldDetails> {
     const now = new Date();
-    const event = await this.events.findOne(eventId);
-    const lines = bookableLines(event, requestedLines(dto), now);
-    const held = await this.ledger.hold({ eventId: event.id, lines: lines.map(seatLine), buyer: buyerOf(dto), expiresAt: new Date(now.getTime() + this.ttlMs) });
+    const [event, code] = await Promise.all([this.events.findOne(eventId), requestedCode(this.codes, eventId, dto)]);
+    const lines = bookableLines(event, requestedLines(dto), now, code);
+    const held = await this.ledger.hold({
+      eventId: event.id,
+      lines: lines.map(seatLine),
+      buyer: buyerOf(dto),
+      code: redemptionOf(event, code),
+      expiresAt: new Date(now.getTime() + this.ttlMs),
+    });
     return { ...held, event };
   }
 

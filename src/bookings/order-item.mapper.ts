@@ -12,8 +12,11 @@ export class OrderItemResponse {
   @ApiProperty({ type: 'integer', example: 2 })
   quantity!: number;
 
-  @ApiProperty({ example: 150 })
+  @ApiProperty({ example: 150, description: "Per ticket, after the code's discount." })
   unit_price!: number;
+
+  @ApiProperty({ example: 150, description: "Per ticket, the category's price when the order was made, before any discount." })
+  original_unit_price!: number;
 
   @ApiProperty({ example: 300 })
   total_price!: number;
@@ -25,19 +28,26 @@ export interface OrderFields {
   quantity: number;
   unit_price: number | null;
   total_price: number;
+  currency: string;
+  code: string | null;
+  discount_total: number;
   items: OrderItemResponse[];
 }
 
-export function mapOrder(entry: LedgerEntry, lines: OrderLine[], event: Pick<Event, 'id' | 'ticketCategories'>): OrderFields {
+export function mapOrder(entry: LedgerEntry, lines: OrderLine[], event: Pick<Event, 'id' | 'ticketCategories' | 'currency'>): OrderFields {
   return {
     ticket_category: entry.ticketCategoryId === null ? null : categoryNameOf(event, entry.ticketCategoryId),
     quantity: entry.quantity,
     unit_price: entry.unitPriceCents === null ? null : centsToAmount(entry.unitPriceCents),
     total_price: centsToAmount(entry.totalPriceCents),
+    currency: event.currency,
+    code: entry.code,
+    discount_total: centsToAmount(entry.discountTotalCents),
     items: lines.map((line) => ({
       ticket_category: categoryNameOf(event, line.ticketCategoryId),
       quantity: line.quantity,
       unit_price: centsToAmount(line.unitPriceCents),
+      original_unit_price: centsToAmount(line.originalUnitPriceCents),
       total_price: centsToAmount(line.totalPriceCents),
     })),
   };
@@ -49,5 +59,8 @@ export const ORDER_FIELDS: Record<keyof OrderFields, ApiPropertyOptions> = {
   quantity: { type: 'integer', example: 2, description: 'Tickets over all items.' },
   unit_price: { type: 'number', nullable: true, example: 150, description: 'The unit price of a one-category order; null for an order of several.' },
   total_price: { type: 'number', example: 300, description: 'The sum of the items.' },
+  currency: { type: 'string', example: 'EUR', description: "The event's currency (ISO 4217), that of every price here." },
+  code: { type: 'string', nullable: true, example: null, description: 'The discount or access code used, in capitals; null for none.' },
+  discount_total: { type: 'number', example: 0, description: "What the code took off over all items, as it was when the order was made: a later change of the code never reprices it." },
   items: { type: [OrderItemResponse], description: 'One entry per category, in the order sent.' },
 };

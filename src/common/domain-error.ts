@@ -108,6 +108,56 @@ export class QuantityAboveLimitError extends DomainError {
   }
 }
 
+export class CodeNotFoundError extends DomainError {
+  constructor(eventId: number, code: string) {
+    super(ErrorCode.CodeNotFound, `Event ${eventId} has no code "${code}".`);
+  }
+}
+
+export class CodeAlreadyExistsError extends DomainError {
+  constructor(eventId: number, code: string) {
+    super(ErrorCode.CodeAlreadyExists, `Event ${eventId} already has the code "${code}" (codes are compared ignoring case).`);
+  }
+}
+
+/** One answer for a code that is unknown, disabled or outside its window, so that a buyer cannot probe which codes exist. */
+export class CodeNotValidError extends DomainError {
+  constructor(eventId: number, code: string) {
+    super(ErrorCode.CodeNotValid, `The code "${code}" cannot be used for event ${eventId}: it is unknown, disabled, or not valid at this time.`);
+  }
+}
+
+export class CodeNotApplicableError extends DomainError {
+  constructor(code: string) {
+    super(ErrorCode.CodeNotApplicable, `The code "${code}" applies to none of the ticket categories in this order.`);
+  }
+}
+
+export class CodeExhaustedError extends DomainError {
+  constructor(code: string) {
+    super(ErrorCode.CodeExhausted, `The code "${code}" has been used as many times as it may be.`);
+  }
+}
+
+export class MaxUsesBelowUsesError extends DomainError {
+  constructor(uses: number) {
+    super(ErrorCode.MaxUsesBelowUses, `max_uses cannot go below the ${uses} use${uses === 1 ? '' : 's'} already counted.`);
+  }
+}
+
+/** `when` is the moment in the event's own time zone, as people there read it; the fact carries it in UTC. */
+export class SalesNotStartedError extends DomainError {
+  constructor(categoryName: string, salesStart: Date, when: string) {
+    super(ErrorCode.SalesNotStarted, `Sales of "${categoryName}" start at ${when}.`, { sales_start: salesStart.toISOString() });
+  }
+}
+
+export class SalesEndedError extends DomainError {
+  constructor(categoryName: string, salesEnd: Date, when: string) {
+    super(ErrorCode.SalesEnded, `Sales of "${categoryName}" ended at ${when}.`, { sales_end: salesEnd.toISOString() });
+  }
+}
+
 /**
  * A value that must be unique is taken: the last line of defence where a race or a collision got
  * past the checks made before writing. Nothing was changed, so the request may be sent again.

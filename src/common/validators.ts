@@ -1,4 +1,6 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { isSupportedCurrency } from './currency.js';
+import { canonicalTimeZone } from './time-zone.js';
 
 type Check = (value: unknown, args: ValidationArguments) => boolean;
 
@@ -127,3 +129,29 @@ export const IsAbsentWith = (others: readonly string[], options?: ValidationOpti
     (_value, args) => others.every((other) => (args.object as Record<string, unknown>)[other] === undefined),
     ({ property }) => `${property} must not be sent together with ${others.join(', ')}`,
   )(options);
+
+/** A date-time after a sibling's (both ISO 8601 with a zone); a missing or invalid sibling is reported by its own rules. */
+export const IsLaterThanProperty = (sibling: string, options?: ValidationOptions) =>
+  rule(
+    'isLaterThanProperty',
+    (value, args) => {
+      const date = parseZonedIsoDate(value);
+      const earlier = parseZonedIsoDate((args.object as Record<string, unknown>)[sibling]);
+      return date === undefined || earlier === undefined || date.getTime() > earlier.getTime();
+    },
+    ({ property }) => `${property} must be later than ${sibling}`,
+  )(options);
+
+/** An IANA time zone name the runtime's zone database knows (Europe/Berlin, America/New_York, UTC). */
+export const IsTimeZone = rule(
+  'isTimeZone',
+  (value) => canonicalTimeZone(value) !== undefined,
+  ({ property }) => `${property} must be an IANA time zone name such as Europe/Berlin or UTC`,
+);
+
+/** An ISO 4217 code in capitals whose prices the API can store exactly. */
+export const IsCurrency = rule(
+  'isCurrency',
+  (value) => isSupportedCurrency(value),
+  ({ property }) => `${property} must be an ISO 4217 currency code in capitals with at most 2 decimals, such as EUR, USD or JPY`,
+);

@@ -1,3 +1,5 @@
+import { isSupportedCurrency } from '../common/currency.js';
+
 export type DatabaseUrl =
   | { kind: 'sqlite'; path: string }
   | {
@@ -35,6 +37,8 @@ export interface Environment {
   OTEL_EXPORTER_OTLP_ENDPOINT: string | null;
   DATABASE_REPLICA_URLS: MysqlUrl[];
   READ_CACHE_MS: number;
+  /** ISO 4217: the currency of an event created without one (and of events that predate currencies). */
+  DEFAULT_CURRENCY: string;
 }
 
 export const SWITCHES = ['on', 'off'] as const;
@@ -158,6 +162,15 @@ export function readTracesEndpoint(env: RawEnvironment): string | null {
   return text;
 }
 
+/** DEFAULT_CURRENCY, also read by the migration that gave existing events a currency. */
+export function readDefaultCurrency(env: RawEnvironment): string {
+  const currency = readString(env, 'DEFAULT_CURRENCY', 'EUR');
+  if (!isSupportedCurrency(currency)) {
+    throw new ConfigurationError('DEFAULT_CURRENCY', `must be an ISO 4217 code in capitals with at most 2 decimals, e.g. EUR, USD or JPY (got "${currency}")`);
+  }
+  return currency;
+}
+
 export function parseDatabaseUrl(raw: string | undefined, variable = 'DATABASE_URL'): DatabaseUrl {
   if (raw === undefined || raw.trim() === '') {
     return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
@@ -260,5 +273,6 @@ export function validateEnvironment(env: RawEnvironment): Environment {
     DATABASE_REPLICA_URLS: readReplicaUrls(env, databaseUrl),
     // Up to a minute: availability shown from memory any longer than that would mislead buyers.
     READ_CACHE_MS: readInteger(env, 'READ_CACHE_MS', 0, 0, 60_000),
+    DEFAULT_CURRENCY: readDefaultCurrency(env),
   };
 }

@@ -19,6 +19,8 @@ export class CachedAnswersHook implements OnModuleInit {
   onModuleInit(): void {
     if (!this.cache.enabled) return;
     answerBeforeHandlers(this.adapterHost, ['/events', '/events/:id'], (request, reply) => {
+      // An organiser key must be checked, and its owner sees its hidden categories: the handler answers.
+      if (request.headers.authorization !== undefined) return false;
       const held = this.cache.peek(request.url);
       if (!held) return false;
       sendRepresentation(reply, held, request.headers['if-none-match'], this.cache.cacheControl);

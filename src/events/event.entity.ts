@@ -8,6 +8,7 @@ export enum EventStatus {
 
 @Entity({ name: 'events' })
 @Index('idx_events_date_id', ['date', 'id'])
+@Index('idx_events_date_id_status_venue', ['date', 'id', 'status', 'venue'])
 export class Event {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -40,6 +41,14 @@ export class Event {
   /** Most tickets one booking or hold may take over all its lines; null for the system's maximum. */
   @Column({ name: 'max_tickets_per_booking', type: 'integer', nullable: true })
   maxTicketsPerBooking!: number | null;
+
+  /** An IANA zone: where the event takes place, for how its dates read there (they are stored in UTC). */
+  @Column({ type: 'varchar', length: 64 })
+  timezone!: string;
+
+  /** ISO 4217: every price of the event is in it, exact to its minor unit. Set at creation. */
+  @Column({ type: 'varchar', length: 3 })
+  currency!: string;
 
   /** Loaded by the events repository; not a relation, so the seat ledger's tables need not know of events. */
   ticketCategories!: TicketCategory[];

@@ -6,9 +6,9 @@ import { BodyLimit } from '../http/body-limit.js';
 import { ParseIdPipe } from '../http/parse-id.pipe.js';
 import { sendRepresentation } from '../http/representation.js';
 import { ApiConditionalGet, ApiErrors, ApiIdParam } from '../openapi/api-decorators.js';
-import { CurrentOrganizer, OrganizerOnly } from '../organizers/organizer.guard.js';
+import { CurrentOrganizer, OrganizerOnly, OrganizerOptional, ViewingOrganizer } from '../organizers/organizer.guard.js';
 import { CreateEventDto, EVENT_BODY_LIMIT } from './dto/create-event.dto.js';
-import { ListEventsQuery } from './dto/list-events.query.js';
+import { SearchEventsQuery } from './dto/search-events.query.js';
 import { UpdateEventDto } from './dto/update-event.dto.js';
 import { EventReads } from './event-reads.js';
 import { EventResponse, mapEvent } from './event.mapper.js';
@@ -31,24 +31,26 @@ export class EventsController {
   @ApiCreatedResponse({ type: EventResponse })
   @ApiErrors(ErrorCode.AlreadyExists, ErrorCode.BusyTryAgain)
   async create(@Body() dto: CreateEventDto, @CurrentOrganizer() organizerId: number): Promise<EventResponse> {
-    return mapEvent(await this.events.create(dto, organizerId));
+    return mapEvent(await this.events.create(dto, organizerId), organizerId);
   }
 
   @Get()
-  @ApiOperation({ summary: 'Upcoming scheduled events by date, paginated by cursor' })
+  @OrganizerOptional()
+  @ApiOperation({ summary: 'Upcoming scheduled events by date, paginated by cursor, optionally searched; with an organiser key, its own events show their hidden categories' })
   @ApiConditionalGet([EventResponse])
   @ApiErrors()
-  async list(@Query() query: ListEventsQuery, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    sendRepresentation(reply, await this.reads.page(request.url, query), request.headers['if-none-match'], this.reads.cacheControl);
+  async list(@Query() query: SearchEventsQuery, @ViewingOrganizer() viewer: number | undefined, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    sendRepresentation(reply, await this.reads.page(request.url, query, viewer), request.headers['if-none-match'], this.reads.cacheControl(viewer));
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One event, past and cancelled ones too' })
+  @OrganizerOptional()
+  @ApiOperation({ summary: "One event, past and cancelled ones too; with its owner's key, its hidden categories too" })
   @ApiIdParam('The event id.')
   @ApiConditionalGet(EventResponse)
   @ApiErrors(ErrorCode.EventNotFound)
-  async findOne(@Param('id', ParseIdPipe) id: number, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    sendRepresentation(reply, await this.reads.event(request.url, id), request.headers['if-none-match'], this.reads.cacheControl);
+  async findOne(@Param('id', ParseIdPipe) id: number, @ViewingOrganizer() viewer: number | undefined, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    sendRepresentation(reply, await this.reads.event(request.url, id, viewer), request.headers['if-none-match'], this.reads.cacheControl(viewer));
   }
 
   @Patch(':id')
@@ -63,7 +65,7 @@ export class EventsController {
     @Body() dto: UpdateEventDto,
     @CurrentOrganizer() organizerId: number,
   ): Promise<EventResponse> {
-    return mapEvent(await this.events.update(id, organizerId, dto));
+    return mapEvent(await this.events.update(id, organizerId, dto), organizerId);
   }
 
   @Post(':id/cancel')
@@ -75,6 +77,6 @@ export class EventsController {
   @ApiOkResponse({ type: EventResponse })
   @ApiErrors(ErrorCode.EventNotFound, ErrorCode.EventInPast, ErrorCode.BusyTryAgain)
   async cancel(@Param('id', ParseIdPipe) id: number, @CurrentOrganizer() organizerId: number): Promise<EventResponse> {
-    return mapEvent(await this.events.cancel(id, organizerId));
+    return mapEvent(await this.events.cancel(id, organizerId), organizerId);
   }
 }

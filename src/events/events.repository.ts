@@ -9,17 +9,36 @@ import { supportsRowLocks } from '../database/row-locks.js';
 import { countOnlyUnexpiredHolds } from '../inventory/held-seats.js';
 import { ticketCategoryFromRow } from '../inventory/ledger-statements.js';
 import { TicketCategory } from '../inventory/ticket-category.entity.js';
+import { searchTerms } from '../common/search-terms.js';
 import { Event, EventStatus } from './event.entity.js';
 import type { EventCursor } from './event-cursor.js';
+import { EventSearchTerm } from './event-search-term.entity.js';
 
 /** A category as the organiser describes it, before it has an id or counters. */
-export type NewCategory = Pick<TicketCategory, 'name' | 'nameKey' | 'priceCents' | 'seatsLimit' | 'seatsSold' | 'maxPerBooking'>;
+export type NewCategory = Pick<TicketCategory, 'name' | 'nameKey' | 'priceCents' | 'seatsLimit' | 'seatsSold' | 'maxPerBooking' | 'salesStart' | 'salesEnd' | 'hidden'>;
 
-export type EventFields = Pick<Event, 'name' | 'venue' | 'details' | 'date' | 'maxTicketsPerBooking'>;
+/** What a category has besides its counters and terms (which the seat ledger changes). */
+export type CategorySettings = Pick<TicketCategory, 'salesStart' | 'salesEnd' | 'hidden'>;
+
+export type EventFields = Pick<Event, 'name' | 'venue' | 'details' | 'date' | 'maxTicketsPerBooking' | 'timezone'>;
+
+/** The filters of a search of upcoming events; `terms` as searchTerms() gives them. */
+export interface EventSearch {
+  terms: string[];
+  venue: string | undefined;
+  from: Date | undefined;
+  to: Date | undefined;
+  available: boolean;
+}
+
+const TERMS_PER_INSERT = 500;
+
+/** How far a word's upcoming events are counted when choosing which word a search walks. */
+const RARITY_SAMPLE = 2_000;
 
 /**
  * The queries of events and their categories. Reads run on the primary's pool, except the public
- * ones (`findPublic`, `findUpcoming`), which run on a read replica when there are any; writes run
+ * ones (`findPublic`, `findUpcoming`, `search`), which run on a read replica when there are any; writes run
  * inside the caller's transaction.
  */
 @Injectable()
@@ -39,6 +58,13 @@ export class EventsRepository {
     dataSource.getRepository(TicketCategory).createQueryBuilder('category').where('category.eventId IN (:...eventIds)'),
   );
   private readonly pageQueries = new Map<string, BuiltQuery>();
+  private readonly searchQueries = new Map<string, BuiltQuery>();
+  private readonly upcomingWithTerm = new BuiltQuery((dataSource) =>
+    dataSource
+      .createQueryBuilder()
+      .select('COUNT(*)', 'n')
+      .from((sample) => sample.select('1', 'one').from(EventSearchTerm, 'term').where('term.term = :term AND term.date > :now').limit(RARITY_SAMPLE), 'sample'),
+  );
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -66,11 +92,44 @@ export class EventsRepository {
     return this.replicas.read((source) => this.pageOn(source, limit, after));
   }
 
-  /** Inserts the event and its categories; answers the event's id. */
-  async insert(manager: EntityManager, fields: EventFields & Pick<Event, 'organizerId'>, categories: NewCategory[]): Promise<number> {
+  /**
+   * Upcoming scheduled events that pass every filter, by (date, id) after the cursor, one more
+   * than `limit`. With words, the walk starts on the rarest word's index entries, in date order,
+   * and checks the others per event; without, it walks the events' own (date, id) index. Either
+   * way the page ends after `limit` + 1 matches, so a cursor keeps deep pages as cheap as the
+   * first, and exact however events change in between. What it costs is how far it walks to find
+   * them: one word's matches are contiguous, but words that are each common and rarely together
+   * (or a rare venue) are walked past. Only ever public: on a read replica when there are any.
+   */
+  async search(search: EventSearch, limit: number, after: EventCursor | undefined): Promise<Event[]> {
+    const now = new Date();
+    const [driver, ...others] = await this.rarestFirst(search.terms, now);
+    const query = this.searchQuery(search.terms.length, search.venue !== undefined, search.to !== undefined, search.available);
+    const [sql, values] = query.statement(this.dataSource, {
+      scheduled: EventStatus.Scheduled,
+      ...lowerBound(now, search.from, after),
+      to: search.to,
+      venue: search.venue === undefined ? undefined : `%${search.venue.replace(/[!%_]/g, '!$&')}%`,
+      now,
+      no: false,
+      driver,
+      ...Object.fromEntries(others.map((term, i) => [`term${i}`, term])),
+    });
+    return this.replicas.read(async (source) => {
+      // LIMIT as a parameter, so that one statement serves every page size.
+      const rows: Record<string, unknown>[] = await source.query(`${sql} LIMIT ?`, [...values, limit + 1]);
+      const events = rows.map(eventFromRow);
+      await this.attachCategories(source, events);
+      return events;
+    });
+  }
+
+  /** Inserts the event, its categories and its words; answers the event's id. */
+  async insert(manager: EntityManager, fields: EventFields & Pick<Event, 'organizerId' | 'currency'>, categories: NewCategory[]): Promise<number> {
     const result = await manager.insert(Event, { ...fields, createdAt: new Date(), status: EventStatus.Scheduled, cancelledAt: null });
     const id = Number(result.identifiers[0].id);
     await this.insertCategories(manager, id, categories);
+    await this.insertTerms(manager, id, fields);
     return id;
   }
 
@@ -99,6 +158,30 @@ export class EventsRepository {
 
   async update(manager: EntityManager, id: number, fields: Partial<EventFields>): Promise<void> {
     if (Object.keys(fields).length > 0) await manager.update(Event, { id }, fields);
+    if (fields.name !== undefined || fields.venue !== undefined || fields.details !== undefined || fields.date !== undefined) await this.reindex(manager, id);
+  }
+
+  async updateCategory(manager: EntityManager, id: number, settings: Partial<CategorySettings>): Promise<void> {
+    if (Object.keys(settings).length > 0) await manager.update(TicketCategory, { id }, settings);
+  }
+
+  /** The words, the one with the fewest upcoming events first (counted up to RARITY_SAMPLE each; a tie goes to the longer). */
+  private async rarestFirst(terms: string[], now: Date): Promise<string[]> {
+    if (terms.length < 2) return terms;
+    const counts = await Promise.all(terms.map(async (term) => Number((await this.upcomingWithTerm.rows(this.dataSource, { term, now }))[0]?.n ?? 0)));
+    return terms.map((term, i) => ({ term, count: counts[i] })).sort((a, b) => a.count - b.count || b.term.length - a.term.length).map(({ term }) => term);
+  }
+
+  /** The event's words and date as they now are, in the caller's transaction. */
+  private async reindex(manager: EntityManager, id: number): Promise<void> {
+    const event = await manager.findOneOrFail(Event, { select: { id: true, name: true, venue: true, details: true, date: true }, where: { id } });
+    await manager.delete(EventSearchTerm, { eventId: id });
+    await this.insertTerms(manager, id, event);
+  }
+
+  private async insertTerms(manager: EntityManager, eventId: number, { name, venue, details, date }: Pick<Event, 'name' | 'venue' | 'details' | 'date'>): Promise<void> {
+    const terms = searchTerms(name, venue, details).map((term) => ({ eventId, term, date }));
+    for (let start = 0; start < terms.length; start += TERMS_PER_INSERT) await manager.insert(EventSearchTerm, terms.slice(start, start + TERMS_PER_INSERT));
   }
 
   async markCancelled(manager: EntityManager, id: number, now: Date): Promise<void> {
@@ -154,6 +237,41 @@ export class EventsRepository {
     );
   }
 
+  /**
+   * One built query per shape of search (how many words, which filters); the page's lower bound is
+   * always one range, `date >= ? AND (date > ? OR id > ?)`, which both databases scan as one (see
+   * lowerBound). Events are read from the word's rows when there are words, so that the page walks
+   * idx_event_search_terms_term_date in order.
+   */
+  private searchQuery(terms: number, venue: boolean, to: boolean, available: boolean): BuiltQuery {
+    return cached(this.searchQueries, `${terms}:${venue}:${to}:${available}`, () =>
+      new BuiltQuery((dataSource) => {
+        const builder = dataSource.getRepository(Event).createQueryBuilder('event').where('event.status = :scheduled');
+        const [date, id] = terms > 0 ? ['driver.date', 'driver.eventId'] : ['event.date', 'event.id'];
+        if (terms > 0) builder.innerJoin(EventSearchTerm, 'driver', 'driver.eventId = event.id AND driver.term = :driver');
+        for (let i = 0; i < terms - 1; i++) {
+          builder.andWhere(`EXISTS (SELECT 1 FROM event_search_terms other${i} WHERE other${i}.event_id = event.id AND other${i}.term = :term${i})`);
+        }
+        builder.andWhere(`${date} >= :lowerDate`).andWhere(`(${date} > :lowerDate OR ${id} > :lowerId)`);
+        if (to) builder.andWhere(`${date} <= :to`);
+        if (venue) builder.andWhere("event.venue LIKE :venue ESCAPE '!'");
+        // Without words, the venue is read from the index while walking it (index condition
+        // pushdown): MariaDB would pick the narrower idx_events_date_id and read every row.
+        if (venue && terms === 0) builder.useIndex('idx_events_date_id_status_venue');
+        if (available) {
+          // A scalar subquery, not EXISTS: MariaDB turns EXISTS into a semi-join that materialises
+          // every category of every event first (0.3 s on 110,000 events); this one is a lookup per event.
+          builder.andWhere(
+            '(SELECT 1 FROM ticket_categories open WHERE open.event_id = event.id AND open.hidden = :no AND open.sales_closed = :no' +
+              ' AND open.seats_sold + open.seats_held < open.seats_limit' +
+              ' AND (open.sales_start IS NULL OR open.sales_start <= :now) AND (open.sales_end IS NULL OR open.sales_end > :now) LIMIT 1) IS NOT NULL',
+          );
+        }
+        return builder.orderBy(date, 'ASC').addOrderBy(id, 'ASC');
+      }),
+    );
+  }
+
   private async attachCategories(source: Queryable, events: Event[]): Promise<void> {
     if (events.length === 0) return;
     const byEventId = new Map(events.map((event) => [event.id, event]));
@@ -177,6 +295,20 @@ function eventFromRow(row: Record<string, unknown>): Event {
     status: row.event_status as EventStatus,
     cancelledAt: readNullableDate(row.event_cancelled_at),
     maxTicketsPerBooking: readNullableInteger(row.event_max_tickets_per_booking),
+    timezone: String(row.event_timezone),
+    currency: String(row.event_currency),
     ticketCategories: [],
   });
+}
+
+/**
+ * Where a page starts, as one bound of the form `date >= lowerDate AND (date > lowerDate OR
+ * id > lowerId)`: after the cursor, from `from` (inclusive: any id), or after now (exclusive: no
+ * id is larger than the largest), whichever is latest.
+ */
+function lowerBound(now: Date, from: Date | undefined, after: EventCursor | undefined): { lowerDate: Date; lowerId: number } {
+  const bounds = [{ lowerDate: now, lowerId: Number.MAX_SAFE_INTEGER }];
+  if (from !== undefined) bounds.push({ lowerDate: from, lowerId: 0 });
+  if (after !== undefined) bounds.push({ lowerDate: after.date, lowerId: after.id });
+  return bounds.reduce((latest, bound) => (bound.lowerDate.getTime() - latest.lowerDate.getTime() || bound.lowerId - latest.lowerId) > 0 ? bound : latest);
 }

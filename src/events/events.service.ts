@@ -1,17 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import { EventCancelledError, EventInPastError, EventNotFoundError, ValidationFailedError } from '../common/domain-error.js';
+import { inexactAmountMessage, isExactIn } from '../common/currency.js';
 import { toCents } from '../common/money.js';
+import { searchTerms } from '../common/search-terms.js';
+import { canonicalTimeZone } from '../common/time-zone.js';
+import type { Environment } from '../config/environment.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { SEAT_LEDGER, type CategoryTerms, type SeatLedger } from '../inventory/seat-ledger.js';
 import { categoryNameKey, type TicketCategory } from '../inventory/ticket-category.entity.js';
 import { MAX_CATEGORIES, type CreateEventDto } from './dto/create-event.dto.js';
-import { DEFAULT_PAGE_SIZE, type ListEventsQuery } from './dto/list-events.query.js';
+import { DEFAULT_PAGE_SIZE } from './dto/list-events.query.js';
+import type { SearchEventsQuery } from './dto/search-events.query.js';
 import type { UpdateEventDto, UpdateTicketCategoryDto } from './dto/update-event.dto.js';
 import { EventStatus, hasTakenPlace, type Event } from './event.entity.js';
-import { decodeEventCursor, encodeEventCursor } from './event-cursor.js';
+import { decodeEventCursor, encodeEventCursor, filtersFingerprint } from './event-cursor.js';
 import { EventReadCache } from './event-read-cache.js';
-import { EventsRepository, type EventFields, type NewCategory } from './events.repository.js';
+import { EventsRepository, type CategorySettings, type EventFields, type EventSearch, type NewCategory } from './events.repository.js';
 
 export interface EventPage {
   events: Event[];
@@ -21,12 +27,17 @@ export interface EventPage {
 
 @Injectable()
 export class EventsService {
+  private readonly defaultCurrency: string;
+
   constructor(
     private readonly events: EventsRepository,
     private readonly transactions: TransactionRunner,
     @Inject(SEAT_LEDGER) private readonly ledger: SeatLedger,
     private readonly readCache: EventReadCache,
-  ) {}
+    config: ConfigService<Environment, true>,
+  ) {
+    this.defaultCurrency = config.get('DEFAULT_CURRENCY', { infer: true });
+  }
 
   async create(dto: CreateEventDto, organizerId: number): Promise<Event> {
     const fields = {
@@ -35,9 +46,13 @@ export class EventsService {
       details: dto.details ?? null,
       date: new Date(dto.date),
       maxTicketsPerBooking: dto.max_tickets_per_booking ?? null,
+      timezone: canonicalTimeZone(dto.timezone ?? 'UTC') as string,
+      currency: dto.currency ?? this.defaultCurrency,
       organizerId,
     };
     const categories = dto.ticket_categories.map((category) => newCategory({ ...category, seatsSold: category.seats_sold ?? 0 }));
+    const problems = categories.flatMap((category, index) => categoryProblems(`ticket_categories.${index}`, category, fields.currency, fields.date));
+    if (problems.length > 0) throw new ValidationFailedError(problems);
     // A new event takes a place in the list: the cached pages from there on hold other events now.
     const id = await this.transactions.run((manager) => this.events.insert(manager, fields, categories)).finally(() => this.readCache.invalidatePages());
     return this.findOne(id);
@@ -64,17 +79,27 @@ export class EventsService {
     return event;
   }
 
+  /** An event its organiser may still change (scheduled, not yet taken place), with what it holds. */
+  async findChangeable(id: number, organizerId: number): Promise<Event> {
+    const event = await this.findOwned(id, organizerId);
+    assertChangeable(event, new Date());
+    return event;
+  }
+
   /**
    * Upcoming scheduled events by (date, id), keyset-paginated so deep pages cost the same as the
-   * first; from a read replica when there are any.
+   * first; narrowed by the query's filters when it has any, and then a cursor is valid only with
+   * the same filters. From a read replica when there are any.
    */
-  async findUpcoming(query: ListEventsQuery): Promise<EventPage> {
+  async findUpcoming(query: SearchEventsQuery): Promise<EventPage> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.cursor === undefined ? undefined : decodeEventCursor(query.cursor);
-    const rows = await this.events.findUpcoming(limit, after);
+    const search = searchOf(query);
+    const fingerprint = search && filtersFingerprint([search.terms, search.venue?.toLowerCase(), search.from?.toISOString(), search.to?.toISOString(), search.available]);
+    const after = query.cursor === undefined ? undefined : decodeEventCursor(query.cursor, fingerprint);
+    const rows = search ? await this.events.search(search, limit, after) : await this.events.findUpcoming(limit, after);
     const events = rows.slice(0, limit);
     const last = events.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeEventCursor(last) : undefined;
+    const nextCursor = rows.length > limit && last ? encodeEventCursor(last, fingerprint) : undefined;
     return { events, nextCursor, limit };
   }
 
@@ -85,10 +110,11 @@ export class EventsService {
    * new seats_limit against what is sold and held then. A past event is history and stays as it was.
    */
   async update(id: number, organizerId: number, dto: UpdateEventDto): Promise<Event> {
-    assertChangeable(await this.findOwned(id, organizerId), new Date());
+    const { currency } = await this.findChangeable(id, organizerId);
     await this.transactions.run(async (manager) => {
       const now = new Date();
-      assertChangeable(await this.lockedEvent(manager, id), now);
+      const current = await this.lockedEvent(manager, id);
+      assertChangeable(current, now);
       const categories = await this.events.categoriesOf(manager, id);
       const byKey = new Map(categories.map((category) => [category.nameKey, category]));
       const requested = dto.ticket_categories ?? [];
@@ -96,11 +122,18 @@ export class EventsService {
       if (categories.length + additions.length > MAX_CATEGORIES) {
         throw new ValidationFailedError([`an event has at most ${MAX_CATEGORIES} ticket categories`]);
       }
+      const date = dto.date === undefined ? current.date : new Date(dto.date);
+      const problems = changeProblems(categories, requested, currency, date);
+      if (problems.length > 0) throw new ValidationFailedError(problems);
       const terms = requested.flatMap((change) => {
         const category = byKey.get(categoryNameKey(change.name));
         return category ? [categoryTerms(category, change)] : [];
       });
       await this.ledger.changeTerms(manager, terms, now);
+      for (const change of requested) {
+        const category = byKey.get(categoryNameKey(change.name));
+        if (category) await this.events.updateCategory(manager, category.id, settingsChanges(change));
+      }
       await this.events.insertCategories(manager, id, additions.map((addition) => newCategory({ ...addition, seatsSold: 0 })));
       await this.events.update(manager, id, eventChanges(dto));
     }).finally(() => this.dropCachedReads(id, dto.date !== undefined));
@@ -152,6 +185,9 @@ interface CategoryInput {
   price: number;
   seats_limit: number;
   max_per_booking?: number | null;
+  sales_start?: string | null;
+  sales_end?: string | null;
+  hidden?: boolean;
 }
 
 function newCategory(values: CategoryInput & { seatsSold: number }): NewCategory {
@@ -162,7 +198,54 @@ function newCategory(values: CategoryInput & { seatsSold: number }): NewCategory
     seatsLimit: values.seats_limit,
     seatsSold: values.seatsSold,
     maxPerBooking: values.max_per_booking ?? null,
+    salesStart: values.sales_start ? new Date(values.sales_start) : null,
+    salesEnd: values.sales_end ? new Date(values.sales_end) : null,
+    hidden: values.hidden ?? false,
   };
+}
+
+/**
+ * What a category breaks of the rules that depend on its event: a price exact to the event's
+ * currency, and a sales window that closes by the event's date (and opens before it closes).
+ */
+function categoryProblems(field: string, category: Pick<NewCategory, 'priceCents' | 'salesStart' | 'salesEnd'> & { priceChanged?: boolean }, currency: string, date: Date): string[] {
+  const problems: string[] = [];
+  if (category.priceChanged !== false && !isExactIn(category.priceCents, currency)) problems.push(inexactAmountMessage(`${field}.price`, currency));
+  const { salesStart: start, salesEnd: end } = category;
+  if (start && end && end.getTime() <= start.getTime()) problems.push(`${field}.sales_end must be later than ${field}.sales_start`);
+  if (end && end.getTime() > date.getTime()) problems.push(`${field}.sales_end must not be after the event's date`);
+  if (start && start.getTime() >= date.getTime()) problems.push(`${field}.sales_start must be before the event's date`);
+  return problems;
+}
+
+/**
+ * The same rules for every category as a PATCH leaves it: those it changes or adds, and, when the
+ * date moves, those it does not touch (named as they are).
+ */
+function changeProblems(categories: TicketCategory[], requested: UpdateTicketCategoryDto[], currency: string, date: Date): string[] {
+  const byKey = new Map(categories.map((category) => [category.nameKey, category]));
+  const touched = new Set<string>();
+  const problems = requested.flatMap((change, index) => {
+    const key = categoryNameKey(change.name);
+    touched.add(key);
+    const existing = byKey.get(key);
+    const when = (value: string | null | undefined, current: Date | null) => (value === undefined ? current : value === null ? null : new Date(value));
+    return categoryProblems(
+      `ticket_categories.${index}`,
+      {
+        priceCents: change.price === undefined ? (existing?.priceCents ?? 0) : toCents(change.price),
+        priceChanged: change.price !== undefined,
+        salesStart: when(change.sales_start, existing?.salesStart ?? null),
+        salesEnd: when(change.sales_end, existing?.salesEnd ?? null),
+      },
+      currency,
+      date,
+    );
+  });
+  for (const category of categories) {
+    if (!touched.has(category.nameKey)) problems.push(...categoryProblems(`sales window of "${category.name}"`, { ...category, priceChanged: false }, currency, date));
+  }
+  return problems;
 }
 
 /** The categories a PATCH adds, each of which needs the price and seats_limit that creation needs. */
@@ -175,7 +258,7 @@ function completeAdditions(changes: UpdateTicketCategoryDto[], existingKeys: Set
     if (price === undefined) problems.push(`ticket_categories.${index}.price is required for a new category`);
     if (seatsLimit === undefined) problems.push(`ticket_categories.${index}.seats_limit is required for a new category`);
     if (price !== undefined && seatsLimit !== undefined) {
-      additions.push({ name: change.name, price, seats_limit: seatsLimit, max_per_booking: change.max_per_booking });
+      additions.push({ name: change.name, price, seats_limit: seatsLimit, max_per_booking: change.max_per_booking, sales_start: change.sales_start, sales_end: change.sales_end, hidden: change.hidden });
     }
   });
   if (problems.length > 0) throw new ValidationFailedError(problems);
@@ -191,8 +274,30 @@ function categoryTerms(category: TicketCategory, change: UpdateTicketCategoryDto
   };
 }
 
+function settingsChanges(change: UpdateTicketCategoryDto): Partial<CategorySettings> {
+  return {
+    ...(change.sales_start !== undefined && { salesStart: change.sales_start === null ? null : new Date(change.sales_start) }),
+    ...(change.sales_end !== undefined && { salesEnd: change.sales_end === null ? null : new Date(change.sales_end) }),
+    ...(change.hidden !== undefined && { hidden: change.hidden }),
+  };
+}
+
+/** The filters of a list query, or undefined when it has none (the plain list). */
+function searchOf(query: SearchEventsQuery): EventSearch | undefined {
+  const available = query.available === 'true';
+  if (query.q === undefined && query.venue === undefined && query.from === undefined && query.to === undefined && !available) return undefined;
+  return {
+    terms: query.q === undefined ? [] : searchTerms(query.q),
+    venue: query.venue,
+    from: query.from === undefined ? undefined : new Date(query.from),
+    to: query.to === undefined ? undefined : new Date(query.to),
+    available,
+  };
+}
+
 function eventChanges(dto: UpdateEventDto): Partial<EventFields> {
   return {
+    ...(dto.timezone !== undefined && { timezone: canonicalTimeZone(dto.timezone) }),
     ...(dto.name !== undefined && { name: dto.name }),
     ...(dto.venue !== undefined && { venue: dto.venue }),
     ...(dto.details !== undefined && { details: dto.details }),

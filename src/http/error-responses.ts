@@ -21,6 +21,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.HoldNotFound:
     case ErrorCode.TicketNotFound:
     case ErrorCode.ScannerKeyNotFound:
+    case ErrorCode.CodeNotFound:
       return 404;
     case ErrorCode.EventInPast:
     case ErrorCode.EventCancelled:
@@ -32,6 +33,11 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.InsufficientSeats:
     case ErrorCode.HoldAlreadyConfirmed:
     case ErrorCode.IdempotencyKeyInUse:
+    case ErrorCode.CodeAlreadyExists:
+    case ErrorCode.CodeExhausted:
+    case ErrorCode.MaxUsesBelowUses:
+    case ErrorCode.SalesNotStarted:
+    case ErrorCode.SalesEnded:
       return 409;
     case ErrorCode.RequestTimeout:
       return 408;
@@ -46,6 +52,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.TicketCategoryNotFound:
     case ErrorCode.QuantityAboveLimit:
     case ErrorCode.IdempotencyKeyReused:
+    case ErrorCode.CodeNotValid:
+    case ErrorCode.CodeNotApplicable:
       return 422;
     case ErrorCode.RateLimited:
       return 429;

@@ -43,6 +43,9 @@ export function matchesIfNoneMatch(ifNoneMatch: string | string[] | undefined, e
  */
 export function sendRepresentation(reply: FastifyReply, representation: Representation, ifNoneMatch: string | string[] | undefined, cacheControl: string): void {
   void reply.header('ETag', representation.etag).header('Cache-Control', cacheControl);
+  // An organiser's key changes the answer (its hidden categories), so caches must tell the views apart.
+  const vary = reply.getHeader('Vary');
+  void reply.header('Vary', vary === undefined ? 'Authorization' : `${String(vary)}, Authorization`);
   if (representation.link !== undefined) void reply.header('Link', representation.link);
   if (matchesIfNoneMatch(ifNoneMatch, representation.etag)) {
     void reply.code(304).send();

@@ -7,6 +7,7 @@ import { DatabaseModule } from '../database/database.module.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { AnnouncingLedger } from './announcing-ledger.js';
 import { Booking } from './booking.entity.js';
+import { EventCode } from './event-code.entity.js';
 import { Hold } from './hold.entity.js';
 import { MysqlSeatLedger } from './mysql/mysql-seat-ledger.js';
 import { OrderLine } from './order-line.entity.js';
@@ -18,7 +19,7 @@ import { Ticket } from './ticket.entity.js';
 
 /** The seat ledger behind its port, with the adapter for the configured database, and the tables it keeps. */
 @Module({
-  imports: [TypeOrmModule.forFeature([TicketCategory, Booking, Hold, OrderLine, Ticket]), DatabaseModule],
+  imports: [TypeOrmModule.forFeature([TicketCategory, Booking, Hold, OrderLine, Ticket, EventCode]), DatabaseModule],
   providers: [
     SeatChanges,
     {

@@ -39,4 +39,15 @@ export abstract class LedgerEntry {
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
+
+  /** The discount or access code used, as stored (upper case); it counts one use while the entry is active. */
+  @Column({ name: 'code_id', type: 'integer', nullable: true })
+  codeId!: number | null;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  code!: string | null;
+
+  /** Taken off over all lines: stored, so a later change of the code never reprices the entry. */
+  @Column({ name: 'discount_total', type: 'decimal', precision: 16, scale: 2, transformer: centsColumnTransformer })
+  discountTotalCents!: number;
 }

@@ -4,6 +4,9 @@ import { generateReference } from '../common/reference.js';
 import { generateTicketCode } from '../common/ticket-code.js';
 import { readDate, readNullableDate, readNullableInteger } from '../database/column-values.js';
 import { Booking, BookingStatus } from './booking.entity.js';
+import { codeRefusal, discountedPrice, exhaustion } from './code-rules.js';
+import { CodeUseChanges } from './code-uses.js';
+import { appliesTo, type EventCode } from './event-code.entity.js';
 import { Hold, HoldStatus } from './hold.entity.js';
 import type { LedgerTransaction } from './ledger-transaction.js';
 import {
@@ -15,6 +18,7 @@ import {
   closeCategory,
   deleteHold,
   deleteLines,
+  eventCodeFromRow,
   expireOverdueHolds as expireOverdueHoldsStatement,
   holdState,
   insertBookings,
@@ -23,11 +27,14 @@ import {
   insertTickets,
   linesOf,
   lockCategory as lockCategoryStatement,
+  lockCode,
   markBookingCancelled,
   markHoldConfirmed,
   moveLines,
   orderLineFromRow,
   overdueHeldSeats,
+  overdueHoldsWithCodes,
+  releaseEventCodeUses,
   releaseEventHolds,
   returnEventLines,
   returnOverdueLines,
@@ -72,16 +79,38 @@ export async function lockOpenCategories(tx: LedgerTransaction, categoryIds: num
 }
 
 /**
- * Returns the seats of the category's held lines whose hold's time ran out, and marks those holds
- * expired. Called by the sweep, and by an order that would not fit while overdue holds still count:
- * an expired hold never blocks a buyer, whether or not the sweep has run yet. A hold of several
- * categories is expired whole; each of its other lines comes back when its own category is locked.
+ * The order's code, locked with every code whose uses the transaction changes, in ascending id
+ * order and after the categories (on MySQL in one round trip); its uses count what the
+ * transaction already gave back (a hold with this code that expired to make room, say).
  */
-export async function expireOverdueHolds(tx: LedgerTransaction, category: TicketCategory, now: Date): Promise<number> {
+export async function lockOrderCode(tx: LedgerTransaction, codeId: number, changes: CodeUseChanges): Promise<EventCode> {
+  const statement = tx.locksRows ? lockCode.rowLock : lockCode.exclusive;
+  const ids = [...new Set([...changes.ids(), codeId])].sort((a, b) => a - b);
+  const results = await tx.rowsOfEach(ids.map((id) => statement.statement(tx.dataSource, { id })));
+  const [row] = results[ids.indexOf(codeId)];
+  if (!row) throw new Error(`Code ${codeId} vanished while it was being used`);
+  const code = eventCodeFromRow(row);
+  code.uses += changes.pending(codeId);
+  return code;
+}
+
+/**
+ * Returns the seats of the category's held lines whose hold's time ran out, and marks those holds
+ * expired; the uses of their codes go back into `codes`. Called by the sweep, and by an order that
+ * would not fit while overdue holds still count: an expired hold never blocks a buyer, whether or
+ * not the sweep has run yet. A hold of several categories is expired whole (its code's use comes
+ * back once, with it); each of its other lines comes back when its own category is locked.
+ */
+export async function expireOverdueHolds(tx: LedgerTransaction, category: TicketCategory, now: Date, codes: CodeUseChanges): Promise<number> {
   const overdue = { categoryId: category.id, held: STATUS.held, now };
-  const [row] = await tx.rows(overdueHeldSeats.statement(tx.dataSource, overdue));
+  const withCodes = tx.locksRows ? overdueHoldsWithCodes.rowLock : overdueHoldsWithCodes.exclusive;
+  const [[row], holds] = await tx.rowsOfEach([
+    overdueHeldSeats.statement(tx.dataSource, overdue),
+    withCodes.statement(tx.dataSource, { categoryId: category.id, active: STATUS.active, now }),
+  ]);
   const seats = Number(row?.seats ?? 0);
   if (seats === 0) return 0;
+  for (const hold of holds) codes.giveBack(Number(hold.hold_code_id));
   await tx.rowsOfEach([
     expireOverdueHoldsStatement.statement(tx.dataSource, { categoryId: category.id, active: STATUS.active, expired: STATUS.expired, now }),
     returnOverdueLines.statement(tx.dataSource, { ...overdue, returned: STATUS.returned }),
@@ -91,8 +120,8 @@ export async function expireOverdueHolds(tx: LedgerTransaction, category: Ticket
 }
 
 /** Makes room by expiring overdue holds only when the line would not fit otherwise. */
-export async function freeOverdueSeatsIfShort(tx: LedgerTransaction, category: TicketCategory, quantity: number, now: Date): Promise<void> {
-  if (seatsLeft(category) < quantity && category.seatsHeld > 0) await expireOverdueHolds(tx, category, now);
+export async function freeOverdueSeatsIfShort(tx: LedgerTransaction, category: TicketCategory, quantity: number, now: Date, codes: CodeUseChanges): Promise<void> {
+  if (seatsLeft(category) < quantity && category.seatsHeld > 0) await expireOverdueHolds(tx, category, now, codes);
 }
 
 export interface SeatChange {
@@ -107,10 +136,16 @@ export function changeSeats(tx: LedgerTransaction, category: TicketCategory, { s
   category.seatsHeld += held;
 }
 
-/** The order's lines priced from their locked rows, so a price read before the lock never reaches an order. */
-export function pricedLines(order: SeatOrder, locked: LockedCategories, reference: string, state: LineState): OrderLine[] {
+/**
+ * The order's lines priced from their locked rows, so a price read before the lock never reaches
+ * an order: each line the code applies to at its discounted price, from the code's locked row too.
+ */
+export function pricedLines(order: SeatOrder, locked: LockedCategories, reference: string, state: LineState, code?: EventCode): OrderLine[] {
   return order.lines.map((line, position) => {
-    const unitPriceCents = (locked.get(line.categoryId) as TicketCategory).priceCents;
+    const originalUnitPriceCents = (locked.get(line.categoryId) as TicketCategory).priceCents;
+    const currency = order.code?.currency;
+    const discounted = code !== undefined && currency !== undefined && appliesTo(code, line.categoryId);
+    const unitPriceCents = discounted ? discountedPrice(originalUnitPriceCents, code, currency) : originalUnitPriceCents;
     return Object.assign(new OrderLine(), {
       reference,
       eventId: order.eventId,
@@ -118,6 +153,7 @@ export function pricedLines(order: SeatOrder, locked: LockedCategories, referenc
       position,
       quantity: line.quantity,
       unitPriceCents,
+      originalUnitPriceCents,
       totalPriceCents: unitPriceCents * line.quantity,
       attendeeNames: state === LineState.Held && line.attendeeNames.length > 0 ? line.attendeeNames : null,
       state,
@@ -126,22 +162,29 @@ export function pricedLines(order: SeatOrder, locked: LockedCategories, referenc
 }
 
 /** What a booking or hold says of its lines as a whole: the category and unit price only of a one-line order. */
-function orderTotals(lines: Pick<OrderLine, 'ticketCategoryId' | 'quantity' | 'unitPriceCents' | 'totalPriceCents'>[]) {
+function orderTotals(lines: Pick<OrderLine, 'ticketCategoryId' | 'quantity' | 'unitPriceCents' | 'originalUnitPriceCents' | 'totalPriceCents'>[]) {
   const single = lines.length === 1 ? lines[0] : undefined;
   return {
     ticketCategoryId: single?.ticketCategoryId ?? null,
     unitPriceCents: single?.unitPriceCents ?? null,
     quantity: lines.reduce((sum, line) => sum + line.quantity, 0),
     totalPriceCents: lines.reduce((sum, line) => sum + line.totalPriceCents, 0),
+    discountTotalCents: lines.reduce((sum, line) => sum + (line.originalUnitPriceCents - line.unitPriceCents) * line.quantity, 0),
   };
 }
 
-export function newBooking(order: SeatOrder, lines: OrderLine[], reference: string): Booking {
+/** What an entry records of the code it used. */
+function codeOf(code: EventCode | undefined): Pick<Booking, 'codeId' | 'code'> {
+  return { codeId: code?.id ?? null, code: code?.code ?? null };
+}
+
+export function newBooking(order: SeatOrder, lines: OrderLine[], reference: string, code?: EventCode): Booking {
   return Object.assign(new Booking(), {
     reference,
     status: BookingStatus.Confirmed,
     eventId: order.eventId,
     ...orderTotals(lines),
+    ...codeOf(code),
     customerName: order.buyer.name,
     customerEmail: order.buyer.email,
     createdAt: new Date(),
@@ -178,12 +221,12 @@ export async function sellOrder(tx: LedgerTransaction, order: SeatOrder): Promis
   return sellOnLockedRows(tx, await lockOpenCategories(tx, order.lines.map((line) => line.categoryId)), order);
 }
 
-/** Checks every line of the order on its locked row (sold out first, then short), and writes only if all fit. */
+/** Checks every line of the order on its locked row (sold out first, then short), and its code, and writes only if all pass. */
 export async function sellOnLockedRows(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder): Promise<PendingSale> {
-  await takeSeats(tx, locked, order, 'sold');
+  const code = await takeSeats(tx, locked, order, 'sold');
   const reference = generateReference();
-  const lines = pricedLines(order, locked, reference, LineState.Sold);
-  const booking = newBooking(order, lines, reference);
+  const lines = pricedLines(order, locked, reference, LineState.Sold, code);
+  const booking = newBooking(order, lines, reference, code);
   const tickets = ticketsFor(reference, order.eventId, order.lines);
   const inserted = tx.write(insertBookings.statement(tx.dataSource, [booking]));
   void tx.write(insertLines.statement(tx.dataSource, lines));
@@ -191,12 +234,28 @@ export async function sellOnLockedRows(tx: LedgerTransaction, locked: LockedCate
   return { booking, lines, tickets, inserted };
 }
 
-async function takeSeats(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder, as: keyof SeatChange): Promise<void> {
+/**
+ * The checks on the locked rows, in the contract's order — the code still usable and applicable,
+ * every line fits (sold out before short), a use of the code left — then the counters' writes.
+ * Answers the order's code as it was locked, for pricing.
+ */
+async function takeSeats(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder, as: keyof SeatChange): Promise<EventCode | undefined> {
   const now = new Date();
-  for (const line of order.lines) await freeOverdueSeatsIfShort(tx, locked.get(line.categoryId) as TicketCategory, line.quantity, now);
+  const codes = new CodeUseChanges();
+  for (const line of order.lines) await freeOverdueSeatsIfShort(tx, locked.get(line.categoryId) as TicketCategory, line.quantity, now, codes);
+  const code = order.code ? await lockOrderCode(tx, order.code.codeId, codes) : undefined;
+  const refusal = code && codeRefusal(code, order.lines.map((line) => line.categoryId), now);
+  if (refusal) throw refusal;
   const shortage = orderShortage(order.lines.map((line) => ({ category: locked.get(line.categoryId) as TicketCategory, quantity: line.quantity })));
   if (shortage) throw shortage;
+  if (code) {
+    const exhausted = exhaustion(code);
+    if (exhausted) throw exhausted;
+    codes.take(code.id);
+  }
+  codes.write(tx);
   for (const line of order.lines) changeSeats(tx, locked.get(line.categoryId) as TicketCategory, { [as]: line.quantity });
+  return code;
 }
 
 /** Once the transaction has committed: the sale with the booking id the database gave it. */
@@ -207,14 +266,15 @@ export async function completed({ inserted, ...sale }: PendingSale): Promise<Sal
 
 export async function holdSeats(tx: LedgerTransaction, order: HoldOrder): Promise<HeldOrder> {
   const locked = await lockOpenCategories(tx, order.lines.map((line) => line.categoryId));
-  await takeSeats(tx, locked, order, 'held');
+  const code = await takeSeats(tx, locked, order, 'held');
   const reference = generateReference();
-  const lines = pricedLines(order, locked, reference, LineState.Held);
+  const lines = pricedLines(order, locked, reference, LineState.Held, code);
   const hold = Object.assign(new Hold(), {
     reference,
     status: HoldStatus.Active,
     eventId: order.eventId,
     ...orderTotals(lines),
+    ...codeOf(code),
     customerName: order.buyer.name,
     customerEmail: order.buyer.email,
     expiresAt: order.expiresAt,
@@ -257,7 +317,7 @@ async function currentHold(tx: LedgerTransaction, hold: Hold): Promise<HoldState
   return { status: row.hold_status as HoldStatus, expiresAt: readDate(row.hold_expires_at), bookingId: readNullableInteger(row.hold_booking_id) };
 }
 
-/** Every line moves from held to sold, booked at the hold's prices under the hold's reference, with a ticket per seat. */
+/** Every line moves from held to sold, booked at the hold's prices under the hold's reference, with a ticket per seat; the booking keeps the hold's use of its code. */
 export async function confirmHold(tx: LedgerTransaction, hold: Hold): Promise<ConfirmedHold> {
   const { locked, lines } = await lockOrder(tx, hold.reference, true);
   const current = await currentHold(tx, hold);
@@ -269,6 +329,8 @@ export async function confirmHold(tx: LedgerTransaction, hold: Hold): Promise<Co
     status: BookingStatus.Confirmed,
     eventId: hold.eventId,
     ...orderTotals(lines),
+    codeId: hold.codeId,
+    code: hold.code,
     customerName: hold.customerName,
     customerEmail: hold.customerEmail,
     createdAt: new Date(),
@@ -287,6 +349,8 @@ export async function releaseHold(tx: LedgerTransaction, hold: Hold): Promise<vo
   const current = await currentHold(tx, hold);
   if (current.status === HoldStatus.Confirmed) throw new HoldAlreadyConfirmedError(hold.reference);
   returnSeatsOf(tx, locked, lines, LineState.Held);
+  // An expired hold gave its use back when it expired; a released one when the event was cancelled.
+  if (current.status === HoldStatus.Active) giveUseBack(tx, hold.codeId);
   void tx.write(deleteLines.statement(tx.dataSource, { reference: hold.reference }));
   void tx.write(deleteHold.statement(tx.dataSource, { id: hold.id }));
 }
@@ -300,15 +364,25 @@ export async function returnSeats(tx: LedgerTransaction, booking: Booking): Prom
   }
   const now = new Date();
   returnSeatsOf(tx, locked, lines, LineState.Sold);
+  giveUseBack(tx, booking.codeId);
   void tx.write(markBookingCancelled.statement(tx.dataSource, { id: booking.id, cancelled: STATUS.cancelled, now }));
   void tx.write(moveLines.statement(tx.dataSource, { reference: booking.reference, from: STATUS.sold, to: STATUS.returned }));
   void tx.write(cancelTickets.statement(tx.dataSource, { reference: booking.reference, valid: STATUS.valid, void: STATUS.void }));
   return Object.assign(booking, { status: BookingStatus.Cancelled, cancelledAt: now });
 }
 
+function giveUseBack(tx: LedgerTransaction, codeId: number | null): void {
+  const codes = new CodeUseChanges();
+  codes.giveBack(codeId);
+  codes.write(tx);
+}
+
 export async function expireOverdue(tx: LedgerTransaction, categoryId: number, now: Date): Promise<number> {
   const locked = await lockCategories(tx, [categoryId]);
-  return expireOverdueHolds(tx, locked.get(categoryId) as TicketCategory, now);
+  const codes = new CodeUseChanges();
+  const seats = await expireOverdueHolds(tx, locked.get(categoryId) as TicketCategory, now, codes);
+  codes.write(tx);
+  return seats;
 }
 
 /**
@@ -317,10 +391,11 @@ export async function expireOverdue(tx: LedgerTransaction, categoryId: number, n
  */
 export async function changeTerms(tx: LedgerTransaction, manager: EntityManager, changes: CategoryTerms[], now: Date): Promise<void> {
   const locked = await lockCategories(tx, changes.map((change) => change.categoryId));
+  const codes = new CodeUseChanges();
   for (const change of [...changes].sort((a, b) => a.categoryId - b.categoryId)) {
     const category = locked.get(change.categoryId) as TicketCategory;
     if (change.seatsLimit !== undefined && change.seatsLimit < category.seatsSold + category.seatsHeld) {
-      await expireOverdueHolds(tx, category, now);
+      await expireOverdueHolds(tx, category, now, codes);
       const taken = category.seatsSold + category.seatsHeld;
       if (change.seatsLimit < taken) throw new SeatsLimitBelowSoldError(category.name, taken);
     }
@@ -331,12 +406,13 @@ export async function changeTerms(tx: LedgerTransaction, manager: EntityManager,
     };
     if (Object.keys(values).length > 0) await manager.update(TicketCategory, { id: category.id }, values);
   }
+  codes.write(tx);
 }
 
 /**
  * Every category is locked first, so no booking can commit in between; seats_sold falls back to
- * what was sold elsewhere (the initial seats_sold), holds are dropped, tickets cancelled, and
- * sales stop for good.
+ * what was sold elsewhere (the initial seats_sold), holds are dropped, tickets cancelled, no code
+ * is in use any more, and sales stop for good.
  */
 export async function closeSales(tx: LedgerTransaction, eventId: number, categoryIds: number[], now: Date): Promise<void> {
   for (const category of (await lockCategories(tx, categoryIds)).values()) {
@@ -348,5 +424,6 @@ export async function closeSales(tx: LedgerTransaction, eventId: number, categor
     cancelEventBookings.statement(tx.dataSource, { eventId, confirmed: STATUS.confirmed, cancelled: STATUS.cancelled, now }),
     releaseEventHolds.statement(tx.dataSource, { eventId, active: STATUS.active, released: STATUS.released }),
     cancelEventTickets.statement(tx.dataSource, { eventId, valid: STATUS.valid, void: STATUS.void }),
+    releaseEventCodeUses.statement(tx.dataSource, { eventId }),
   ]);
 }

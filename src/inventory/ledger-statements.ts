@@ -1,7 +1,8 @@
 import { BuiltQuery } from '../database/built-query.js';
-import { readBoolean, readNullableInteger } from '../database/column-values.js';
+import { readBoolean, readNullableDate, readNullableInteger } from '../database/column-values.js';
 import { parseDecimalToCents } from '../common/money.js';
 import { Booking, BookingStatus } from './booking.entity.js';
+import { CodeKind, EventCode } from './event-code.entity.js';
 import { Hold, HoldStatus } from './hold.entity.js';
 import { MultiRowInsert } from './multi-row-insert.js';
 import { LineState, OrderLine } from './order-line.entity.js';
@@ -37,8 +38,54 @@ export function ticketCategoryFromRow(row: Record<string, unknown>): TicketCateg
     seatsHeld: Number(row.category_seats_held),
     maxPerBooking: readNullableInteger(row.category_max_per_booking),
     salesClosed: readBoolean(row.category_sales_closed),
+    salesStart: readNullableDate(row.category_sales_start),
+    salesEnd: readNullableDate(row.category_sales_end),
+    hidden: readBoolean(row.category_hidden),
   });
 }
+
+function codeQuery(lock: boolean): BuiltQuery {
+  return new BuiltQuery((dataSource) => {
+    const builder = dataSource.getRepository(EventCode).createQueryBuilder('code').where('code.id = :id');
+    return lock ? builder.setLock('pessimistic_write') : builder;
+  });
+}
+
+/** A code's row, locked FOR UPDATE (MySQL) or read inside an exclusive transaction (SQLite): always after the categories'. */
+export const lockCode = { rowLock: codeQuery(true), exclusive: codeQuery(false) };
+
+/** A code as the queries above (and the codes repository, with the same alias) select it. */
+export function eventCodeFromRow(row: Record<string, unknown>): EventCode {
+  return Object.assign(new EventCode(), {
+    id: Number(row.code_id),
+    eventId: Number(row.code_event_id),
+    code: String(row.code_code),
+    kind: row.code_kind as CodeKind,
+    discountPercent: readNullableInteger(row.code_discount_percent),
+    discountAmountCents: row.code_discount_amount === null || row.code_discount_amount === undefined ? null : parseDecimalToCents(row.code_discount_amount as string | number),
+    maxUses: readNullableInteger(row.code_max_uses),
+    uses: Number(row.code_uses),
+    validFrom: readNullableDate(row.code_valid_from),
+    validUntil: readNullableDate(row.code_valid_until),
+    ticketCategoryIds: typeof row.code_ticket_category_ids === 'string' ? (JSON.parse(row.code_ticket_category_ids) as number[]) : null,
+    disabledAt: readNullableDate(row.code_disabled_at),
+    createdAt: readNullableDate(row.code_created_at) as Date,
+  });
+}
+
+/** Adds (or with a negative number, gives back) uses of a code: the one UPDATE of its counter. */
+export const addCodeUses = new BuiltQuery((dataSource) =>
+  dataSource
+    .createQueryBuilder()
+    .update(EventCode)
+    .set({ uses: () => 'uses + :uses' })
+    .where('id = :id'),
+);
+
+/** The event is cancelled: every booking and hold that used its codes is gone. */
+export const releaseEventCodeUses = new BuiltQuery((dataSource) =>
+  dataSource.createQueryBuilder().update(EventCode).set({ uses: () => '0' }).where('event_id = :eventId'),
+);
 
 /** Adds (or with negative numbers, removes) seats sold and held: the one UPDATE of the counters. */
 export const addSeats = new BuiltQuery((dataSource) =>
@@ -58,6 +105,25 @@ export const overdueHeldSeats = new BuiltQuery((dataSource) =>
 
 export const returnOverdueLines = new BuiltQuery((dataSource) => dataSource.createQueryBuilder().update(OrderLine).set({ state: () => ':returned' }).where(OVERDUE_LINES));
 
+function overdueHoldsWithCodesQuery(lock: boolean): BuiltQuery {
+  return new BuiltQuery((dataSource) => {
+    const builder = dataSource
+      .getRepository(Hold)
+      .createQueryBuilder('hold')
+      .select(['hold.id', 'hold.codeId'])
+      .where('hold.status = :active AND hold.expiresAt <= :now AND hold.codeId IS NOT NULL')
+      .andWhere('hold.reference IN (SELECT mine.reference FROM order_lines mine WHERE mine.ticket_category_id = :categoryId)');
+    return lock ? builder.setLock('pessimistic_write') : builder;
+  });
+}
+
+/**
+ * The codes of the holds about to expire (below), each hold's row locked: another category's
+ * transaction may be expiring the same hold, and only the one that turns it from active gives its
+ * code's use back.
+ */
+export const overdueHoldsWithCodes = { rowLock: overdueHoldsWithCodesQuery(true), exclusive: overdueHoldsWithCodesQuery(false) };
+
 /** Holds with a line in the category that are past their time: expired as a whole, whichever category notices first. */
 export const expireOverdueHolds = new BuiltQuery((dataSource) =>
   dataSource
@@ -68,13 +134,13 @@ export const expireOverdueHolds = new BuiltQuery((dataSource) =>
 );
 
 /** What every ledger entry stores, in LedgerEntry's order. */
-const ENTRY_COLUMNS = ['reference', 'eventId', 'ticketCategoryId', 'quantity', 'unitPriceCents', 'totalPriceCents', 'customerName', 'customerEmail', 'createdAt'] as const;
+const ENTRY_COLUMNS = ['reference', 'eventId', 'ticketCategoryId', 'quantity', 'unitPriceCents', 'totalPriceCents', 'customerName', 'customerEmail', 'createdAt', 'codeId', 'code', 'discountTotalCents'] as const;
 
 export const insertBookings = new MultiRowInsert(Booking, [...ENTRY_COLUMNS, 'status', 'cancelledAt']);
 
 export const insertHold = new MultiRowInsert(Hold, [...ENTRY_COLUMNS, 'status', 'expiresAt', 'bookingId']);
 
-export const insertLines = new MultiRowInsert(OrderLine, ['reference', 'eventId', 'ticketCategoryId', 'position', 'quantity', 'unitPriceCents', 'totalPriceCents', 'attendeeNames', 'state']);
+export const insertLines = new MultiRowInsert(OrderLine, ['reference', 'eventId', 'ticketCategoryId', 'position', 'quantity', 'unitPriceCents', 'totalPriceCents', 'attendeeNames', 'state', 'originalUnitPriceCents']);
 
 export const insertTickets = new MultiRowInsert(Ticket, ['code', 'reference', 'eventId', 'ticketCategoryId', 'attendeeName', 'status', 'checkedInAt', 'createdAt']);
 
@@ -101,6 +167,7 @@ export function orderLineFromRow(row: Record<string, unknown>): OrderLine {
     quantity: Number(row.line_quantity),
     unitPriceCents: parseDecimalToCents(row.line_unit_price as string | number),
     totalPriceCents: parseDecimalToCents(row.line_total_price as string | number),
+    originalUnitPriceCents: parseDecimalToCents(row.line_original_unit_price as string | number),
     attendeeNames: typeof row.line_attendee_names === 'string' ? (JSON.parse(row.line_attendee_names) as string[]) : null,
     state: row.line_state as LineState,
   });

@@ -50,6 +50,10 @@ export class OrderLine {
   @Column({ name: 'total_price', type: 'decimal', precision: 16, scale: 2, transformer: centsColumnTransformer })
   totalPriceCents!: number;
 
+  /** The category's price when the line was priced; unit_price is it less the code's discount. */
+  @Column({ name: 'original_unit_price', type: 'decimal', precision: 10, scale: 2, transformer: centsColumnTransformer })
+  originalUnitPriceCents!: number;
+
   /** For a hold: the names its tickets will carry once it is confirmed. */
   @Column({ name: 'attendee_names', type: 'text', nullable: true, transformer: namesTransformer })
   attendeeNames!: string[] | null;

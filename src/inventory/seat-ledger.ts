@@ -19,11 +19,20 @@ export interface SeatLine {
   attendeeNames: string[];
 }
 
+/** A discount or access code an order uses: checked, counted and priced on its locked row. */
+export interface CodeRedemption {
+  codeId: number;
+  /** The event's currency: a percentage is taken in whole minor units of it. */
+  currency: string;
+}
+
 /** Seats of one or more categories (each at most once) of one event, for one buyer: all or nothing. */
 export interface SeatOrder {
   eventId: number;
   lines: SeatLine[];
   buyer: Buyer;
+  /** Locked after the categories; the order takes one of its uses, or fails. */
+  code?: CodeRedemption;
 }
 
 export interface HoldOrder extends SeatOrder {
@@ -59,8 +68,8 @@ export interface CategoryTerms {
 /**
  * The seat ledger: the only code that changes a category's seat counters, and the writer of the
  * entries those counters sum up (bookings, holds, their lines) and of the tickets sold. Every operation locks the categories it changes
- * (several in ascending id order, so two operations never deadlock), checks, then writes, in one
- * transaction. Operations for buyers run a transaction of their own; those for organisers take
+ * (several in ascending id order, so two operations never deadlock), then the codes whose uses it
+ * changes (also in id order), checks, then writes, in one transaction. Operations for buyers run a transaction of their own; those for organisers take
  * part in the caller's transaction (`manager`), so an event change commits as one.
  *
  * Adapters: MySQL (row locks, pipelined round trips, coalesced bookings) and SQLite (serialised
@@ -73,14 +82,14 @@ export interface SeatLedger {
   hold(order: HoldOrder): Promise<HeldOrder>;
   /** Moves the hold's seats from held to sold, booked at the hold's prices with a ticket per seat; the booking keeps its reference. */
   confirmHold(hold: Hold): Promise<ConfirmedHold>;
-  /** Frees the hold's seats at once. */
+  /** Frees the hold's seats at once, and gives its code's use back. */
   releaseHold(hold: Hold): Promise<void>;
-  /** Cancels the booking and its tickets and returns its seats; a booking already cancelled is answered as it is. */
+  /** Cancels the booking and its tickets and returns its seats and its code's use; a booking already cancelled is answered as it is. */
   returnSeats(booking: Booking): Promise<Booking>;
-  /** Expires the category's overdue holds and returns their seats; answers how many seats came back. */
+  /** Expires the category's overdue holds and returns their seats and codes' uses; answers how many seats came back. */
   expireOverdue(categoryId: number, now: Date): Promise<number>;
   /** Changes categories' price, limit and per-booking maximum; a limit never goes below the seats sold and held. */
   changeTerms(manager: EntityManager, changes: CategoryTerms[], now: Date): Promise<void>;
-  /** The event is cancelled: its bookings and tickets are cancelled, its holds released, and its categories sell nothing more. */
+  /** The event is cancelled: its bookings and tickets are cancelled, its holds released, its codes' uses returned, and its categories sell nothing more. */
   closeSales(manager: EntityManager, eventId: number, categoryIds: number[], now: Date): Promise<void>;
 }

@@ -40,6 +40,18 @@ export class TicketCategory {
   /** Mirrors the event's cancellation on the row every booking locks anyway. */
   @Column({ name: 'sales_closed', type: 'boolean' })
   salesClosed!: boolean;
+
+  /** Before it, the category is not sold yet; null for "from publication". */
+  @Column({ name: 'sales_start', type: 'datetime', precision: 3, nullable: true })
+  salesStart!: Date | null;
+
+  /** From it on, the category is no longer sold; null for "until the event". */
+  @Column({ name: 'sales_end', type: 'datetime', precision: 3, nullable: true })
+  salesEnd!: Date | null;
+
+  /** Left out of public answers, and sold only with an access code that unlocks it. */
+  @Column({ type: 'boolean' })
+  hidden!: boolean;
 }
 
 export function categoryNameKey(name: string): string {
@@ -50,4 +62,13 @@ export type SeatCounts = Pick<TicketCategory, 'name' | 'seatsLimit' | 'seatsSold
 
 export function seatsLeft(category: SeatCounts): number {
   return category.seatsLimit - category.seatsSold - category.seatsHeld;
+}
+
+export type SalesWindow = Pick<TicketCategory, 'salesStart' | 'salesEnd'>;
+
+/** Where `now` lies against the category's sales window: sales_start inclusive, sales_end exclusive. */
+export function salesPhase(category: SalesWindow, now: Date): 'not_started' | 'open' | 'ended' {
+  if (category.salesStart !== null && now.getTime() < category.salesStart.getTime()) return 'not_started';
+  if (category.salesEnd !== null && now.getTime() >= category.salesEnd.getTime()) return 'ended';
+  return 'open';
 }

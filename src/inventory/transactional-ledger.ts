@@ -38,11 +38,16 @@ export abstract class TransactionalLedger implements SeatLedger {
     return this.inTransaction((tx) => expireOverdue(tx, categoryId, now));
   }
 
-  changeTerms(manager: EntityManager, changes: CategoryTerms[], now: Date): Promise<void> {
-    return changeTerms(new ManagerTransaction(manager, this.locksRows), manager, changes, now);
+  /** In the caller's transaction; its writes have all run (or failed it) once this settles. */
+  async changeTerms(manager: EntityManager, changes: CategoryTerms[], now: Date): Promise<void> {
+    const tx = new ManagerTransaction(manager, this.locksRows);
+    await changeTerms(tx, manager, changes, now);
+    await tx.settled();
   }
 
-  closeSales(manager: EntityManager, eventId: number, categoryIds: number[], now: Date): Promise<void> {
-    return closeSales(new ManagerTransaction(manager, this.locksRows), eventId, categoryIds, now);
+  async closeSales(manager: EntityManager, eventId: number, categoryIds: number[], now: Date): Promise<void> {
+    const tx = new ManagerTransaction(manager, this.locksRows);
+    await closeSales(tx, eventId, categoryIds, now);
+    await tx.settled();
   }
 }

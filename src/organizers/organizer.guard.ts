@@ -1,5 +1,5 @@
 import { applyDecorators, type CanActivate, createParamDecorator, type ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '../common/domain-error.js';
 import { ErrorCode } from '../common/error-code.js';
@@ -22,16 +22,36 @@ export class OrganizerGuard implements CanActivate {
   constructor(private readonly keys: ApiKeyStore) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const key = bearerTokenOf(request);
-    if (key === undefined) throw new UnauthorizedError('Send an organiser API key as "Authorization: Bearer <key>".', false);
-    const organizerId = await this.keys.authenticate(key);
-    if (organizerId === undefined) {
-      throw new UnauthorizedError('The API key is not valid (unknown or revoked).', true);
-    }
-    request.organizerId = organizerId;
+    await authenticate(context.switchToHttp().getRequest<AuthenticatedRequest>(), this.keys);
     return true;
   }
+}
+
+/**
+ * For public reads that show an event's owner more (hidden categories): a request without an
+ * Authorization header passes untouched, so anonymous reads cost no lookup; one with a header has
+ * its key checked as on any organiser endpoint (401 when it is not live), so a revoked key never
+ * quietly reads as anonymous.
+ */
+@Injectable()
+export class OptionalOrganizerGuard implements CanActivate {
+  constructor(private readonly keys: ApiKeyStore) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (request.headers.authorization !== undefined) await authenticate(request, this.keys);
+    return true;
+  }
+}
+
+async function authenticate(request: AuthenticatedRequest, keys: ApiKeyStore): Promise<void> {
+  const key = bearerTokenOf(request);
+  if (key === undefined) throw new UnauthorizedError('Send an organiser API key as "Authorization: Bearer <key>".', false);
+  const organizerId = await keys.authenticate(key);
+  if (organizerId === undefined) {
+    throw new UnauthorizedError('The API key is not valid (unknown or revoked).', true);
+  }
+  request.organizerId = organizerId;
 }
 
 /** The id of the organiser whose key OrganizerGuard accepted. */
@@ -40,6 +60,16 @@ export const CurrentOrganizer = createParamDecorator((_data: unknown, context: E
   if (organizerId === undefined) throw new Error('CurrentOrganizer used on a route without OrganizerGuard');
   return organizerId;
 });
+
+/** The organiser whose key OptionalOrganizerGuard accepted, or undefined for a request without a key. */
+export const ViewingOrganizer = createParamDecorator((_data: unknown, context: ExecutionContext): number | undefined => {
+  return context.switchToHttp().getRequest<AuthenticatedRequest>().organizerId;
+});
+
+/** A public route that an organiser key may accompany: documented as open to anyone, or with the bearer scheme, and the guard's 401. */
+export function OrganizerOptional(): MethodDecorator {
+  return applyDecorators(UseGuards(OptionalOrganizerGuard), ApiSecurity({}), ApiBearerAuth(), ApiErrors(ErrorCode.Unauthorized));
+}
 
 /** The route takes an organiser API key: guarded, and documented with the bearer scheme and the guard's 401. */
 export function OrganizerOnly(): MethodDecorator {

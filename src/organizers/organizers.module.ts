@@ -6,7 +6,7 @@ import type { Environment } from '../config/environment.js';
 import { ApiKey } from './api-key.entity.js';
 import { ApiKeyStore } from './api-key-store.js';
 import { Organizer } from './organizer.entity.js';
-import { OrganizerGuard } from './organizer.guard.js';
+import { OptionalOrganizerGuard, OrganizerGuard } from './organizer.guard.js';
 
 export const BOOTSTRAP_ORGANIZER = 'default';
 
@@ -30,8 +30,9 @@ class BootstrapOrganizerKey implements OnApplicationBootstrap {
   providers: [
     { provide: ApiKeyStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new ApiKeyStore(dataSource) },
     OrganizerGuard,
+    OptionalOrganizerGuard,
     BootstrapOrganizerKey,
   ],
-  exports: [ApiKeyStore, OrganizerGuard],
+  exports: [ApiKeyStore, OrganizerGuard, OptionalOrganizerGuard],
 })
 export class OrganizersModule {}

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { BookedEventSummary } from '../bookings/booking.mapper.js';
+import { BookedEventSummary, mapEventSummary } from '../bookings/booking.mapper.js';
 import { mapTicket, TicketResponse } from '../bookings/ticket.mapper.js';
 import type { TicketDetails } from './tickets.service.js';
 
@@ -15,7 +15,7 @@ export class TicketDetailsResponse extends TicketResponse {
 export function mapTicketDetails({ ticket, event }: TicketDetails): TicketDetailsResponse {
   return {
     ...mapTicket(ticket, event),
-    event: { id: event.id, name: event.name, venue: event.venue, date: event.date.toISOString() },
+    event: mapEventSummary(event),
     booking_reference: ticket.reference,
   };
 }

@@ -54,6 +54,8 @@ export async function insertPastEvent(dataSource: DataSource, categoryName = 'Ge
     organizerId: null,
     status: EventStatus.Scheduled,
     cancelledAt: null,
+    timezone: 'UTC',
+    currency: 'EUR',
   });
   await dataSource.getRepository(TicketCategory).save({
     eventId: event.id,
@@ -65,6 +67,9 @@ export async function insertPastEvent(dataSource: DataSource, categoryName = 'Ge
     seatsHeld: 0,
     maxPerBooking: null,
     salesClosed: false,
+    salesStart: null,
+    salesEnd: null,
+    hidden: false,
   });
   return event.id;
 }

@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { CODE_PATTERN } from '../../codes/dto/create-code.dto.js';
 import { MAX_DECLARABLE_MEMBERS, MaxBodyMembers } from '../../common/body-shape.js';
 import { ErrorCode } from '../../common/error-code.js';
 import { NormalisedName } from '../../common/names.js';
@@ -16,10 +17,15 @@ export const SEAT_REQUEST_ERRORS = [
   ErrorCode.EventNotFound,
   ErrorCode.EventInPast,
   ErrorCode.EventCancelled,
+  ErrorCode.CodeNotValid,
   ErrorCode.TicketCategoryNotFound,
+  ErrorCode.CodeNotApplicable,
+  ErrorCode.SalesNotStarted,
+  ErrorCode.SalesEnded,
   ErrorCode.QuantityAboveLimit,
   ErrorCode.SoldOut,
   ErrorCode.InsufficientSeats,
+  ErrorCode.CodeExhausted,
   ErrorCode.BusyTryAgain,
 ];
 
@@ -130,4 +136,16 @@ export class CreateBookingDto {
   @MaxLength(254)
   @IsEmail()
   customer_email?: string;
+
+  @ApiPropertyOptional({
+    minLength: 4,
+    maxLength: 40,
+    pattern: CODE_PATTERN.source,
+    description: 'A discount or access code of the event, in any case: it prices the lines it applies to and takes one of its uses.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CODE_PATTERN, { message: 'code must be 4–40 characters of A–Z, 0–9, - and _' })
+  code?: string;
 }
+

@@ -6,6 +6,7 @@ import { IdempotencyKeysByteExact1764835200000 } from './1764835200000-idempoten
 import { NormaliseCategoryNames1764921600000 } from './1764921600000-normalise-category-names.js';
 import { OrdersAndTickets1765008000000 } from './1765008000000-orders-and-tickets.js';
 import { ScannerKeys1765094400000 } from './1765094400000-scanner-keys.js';
+import { OrganiserConfig1765180800000 } from './1765180800000-organiser-config.js';
 
 /** Listed explicitly (not globbed) so the same list works from src/ under tests and from dist/. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   NormaliseCategoryNames1764921600000,
   OrdersAndTickets1765008000000,
   ScannerKeys1765094400000,
+  OrganiserConfig1765180800000,
 ];

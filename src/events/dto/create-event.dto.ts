@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsInt,
   IsOptional,
   IsString,
@@ -13,12 +14,16 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { CURRENCY_PATTERN } from '../../common/currency.js';
 import {
   HasUniqueNamesIgnoringCase,
+  IsCurrency,
   IsInTheFuture,
+  IsLaterThanProperty,
   IsNotBlank,
   IsNotGreaterThanProperty,
   IsPrice,
+  IsTimeZone,
   IsZonedIsoDateTime,
   MAX_PRICE,
 } from '../../common/validators.js';
@@ -50,7 +55,7 @@ export class CreateTicketCategoryDto {
   @IsNotBlank()
   name!: string;
 
-  @ApiProperty({ minimum: 0, maximum: MAX_PRICE, multipleOf: 0.01, example: 50, description: 'Exact to the cent.' })
+  @ApiProperty({ minimum: 0, maximum: MAX_PRICE, multipleOf: 0.01, example: 50, description: "In the event's currency, exact to its minor unit (whole numbers for JPY)." })
   @IsPrice()
   price!: number;
 
@@ -74,6 +79,24 @@ export class CreateTicketCategoryDto {
   @Min(1)
   @Max(MAX_PER_BOOKING)
   max_per_booking?: number;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Sales open at this instant (inclusive); ISO 8601 with a zone. Open from publication when left out.' })
+  @IsOptional()
+  @IsString()
+  @IsZonedIsoDateTime()
+  sales_start?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: "Sales close at this instant (exclusive): later than sales_start, not after the event's date. Open until the event when left out." })
+  @IsOptional()
+  @IsString()
+  @IsZonedIsoDateTime()
+  @IsLaterThanProperty('sales_start')
+  sales_end?: string;
+
+  @ApiPropertyOptional({ description: 'Left out of public answers and bookable only with an access code that unlocks it; false when left out.' })
+  @IsOptional()
+  @IsBoolean()
+  hidden?: boolean;
 }
 
 export class CreateEventDto {
@@ -100,6 +123,18 @@ export class CreateEventDto {
   @IsString()
   @MaxLength(10_000)
   details?: string;
+
+  @ApiPropertyOptional({ maxLength: 64, example: 'Europe/Berlin', description: "The IANA time zone where the event takes place (local_date reads its date there); UTC when left out." })
+  @IsOptional()
+  @IsString()
+  @IsTimeZone()
+  timezone?: string;
+
+  @ApiPropertyOptional({ pattern: CURRENCY_PATTERN, example: 'EUR', description: 'ISO 4217, in capitals: every price of the event is in it, exact to its minor unit. DEFAULT_CURRENCY (EUR) when left out; it cannot be changed later.' })
+  @IsOptional()
+  @IsString()
+  @IsCurrency()
+  currency?: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PER_BOOKING, description: 'Most tickets one booking or hold may take over all its lines; 1,000 when not set.' })
   @IsOptional()

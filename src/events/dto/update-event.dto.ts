@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsInt,
   IsOptional,
   IsString,
@@ -15,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { NormalisedName } from '../../common/names.js';
-import { HasUniqueNamesIgnoringCase, IsInTheFuture, IsNotBlank, IsPrice, IsZonedIsoDateTime, MAX_PRICE } from '../../common/validators.js';
+import { HasUniqueNamesIgnoringCase, IsInTheFuture, IsNotBlank, IsPrice, IsTimeZone, IsZonedIsoDateTime, MAX_PRICE } from '../../common/validators.js';
 import { MAX_CATEGORIES, MAX_PER_BOOKING, MAX_SEATS } from './create-event.dto.js';
 
 /** Present means "change it"; null is not a value these fields can take. */
@@ -29,7 +30,7 @@ export class UpdateTicketCategoryDto {
   @IsNotBlank()
   name!: string;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_PRICE, multipleOf: 0.01, description: 'Required for a new category; applies to later bookings only.' })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_PRICE, multipleOf: 0.01, description: "Required for a new category; applies to later bookings only. Exact to the minor unit of the event's currency." })
   @IfPresent()
   @IsPrice()
   price?: number;
@@ -47,6 +48,23 @@ export class UpdateTicketCategoryDto {
   @Min(1)
   @Max(MAX_PER_BOOKING)
   max_per_booking?: number | null;
+
+  @ApiPropertyOptional({ type: 'string', format: 'date-time', nullable: true, description: 'null opens sales from publication.' })
+  @IsOptional()
+  @IsString()
+  @IsZonedIsoDateTime()
+  sales_start?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', format: 'date-time', nullable: true, description: "Later than sales_start, not after the event's date; null keeps sales open until the event." })
+  @IsOptional()
+  @IsString()
+  @IsZonedIsoDateTime()
+  sales_end?: string | null;
+
+  @ApiPropertyOptional({ description: 'true hides the category from public answers; only an access code unlocks it then.' })
+  @IfPresent()
+  @IsBoolean()
+  hidden?: boolean;
 }
 
 export class UpdateEventDto {
@@ -76,6 +94,12 @@ export class UpdateEventDto {
   @Min(1)
   @Max(MAX_PER_BOOKING)
   max_tickets_per_booking?: number | null;
+
+  @ApiPropertyOptional({ maxLength: 64, example: 'Europe/Berlin', description: 'An IANA time zone name; changes how the dates read, not when the event is.' })
+  @IfPresent()
+  @IsString()
+  @IsTimeZone()
+  timezone?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'ISO 8601 with a zone; strictly in the future.' })
   @IfPresent()

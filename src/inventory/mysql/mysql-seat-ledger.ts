@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { DomainError } from '../../common/domain-error.js';
 import type { TransactionRunner } from '../../database/transaction-runner.js';
 import { generateReference } from '../../common/reference.js';
+import { CodeUseChanges } from '../code-uses.js';
 import { changeSeats, completed, freeOverdueSeatsIfShort, lockOpenCategories, newBooking, pricedLines, sellOnLockedRows, ticketsFor } from '../ledger-operations.js';
 import { bookingIdsByReference, insertBookings, insertLines, insertTickets } from '../ledger-statements.js';
 import type { LedgerTransaction } from '../ledger-transaction.js';
@@ -38,7 +39,9 @@ export class MysqlSeatLedger extends TransactionalLedger {
 
   override book(order: SeatOrder): Promise<Sale> {
     const sale = new BoundedSale(order, this.lockWaitBoundMs);
-    if (this.sales && order.lines.length === 1) return this.sales.sell(sale);
+    // An order with a code runs alone: a batch shares one category's lock, and its buyers' codes
+    // would each need their own lock, check and count inside it.
+    if (this.sales && order.lines.length === 1 && order.code === undefined) return this.sales.sell(sale);
     this.sellAlone(sale).then(
       (sold) => sale.resolve(sold),
       (error: unknown) => {
@@ -72,7 +75,9 @@ export class MysqlSeatLedger extends TransactionalLedger {
       const orders = sales.filter((_, i) => claimed[i]).map((sale) => sale.request);
       if (orders.length === 0) throw new NobodyWaiting();
       const quantities = orders.map((order) => order.lines[0].quantity);
-      await freeOverdueSeatsIfShort(tx, category, sum(quantities), new Date());
+      const codes = new CodeUseChanges();
+      await freeOverdueSeatsIfShort(tx, category, sum(quantities), new Date(), codes);
+      codes.write(tx);
       const refusals = allocateInArrivalOrder(category, quantities);
       const accepted = orders.filter((_, i) => refusals[i] === undefined);
       if (accepted.length === 0) return { refusals, sold: [], ids: Promise.resolve([]) };
