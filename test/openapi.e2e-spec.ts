@@ -5,7 +5,7 @@ import { httpStatusOf, RETRYABLE_CODES, statusText } from '../src/http/error-res
 import { parseIdempotencyKey } from '../src/idempotency/idempotency-key.js';
 import { ERROR_CODES_EXTENSION } from '../src/openapi/api-decorators.js';
 import { documentConfig } from '../src/openapi/openapi.js';
-import { organizerAuth } from './support/fixtures.js';
+import { createEvent, organizerAuth } from './support/fixtures.js';
 import { injectedHttp } from './support/injected-http.js';
 import { ContractViolation, ResponseValidator, type ObservedAnswer } from './support/response-validator.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -102,7 +102,8 @@ describe('GET /openapi.json', () => {
 
   it('lists each error code an endpoint can answer under the status the filter answers it with', () => {
     const book = document.paths['/events/{id}/book'].post!;
-    expect(codesOf(book.responses['409'] as ResponseObject)).toEqual(['EVENT_IN_PAST', 'EVENT_CANCELLED', 'SOLD_OUT', 'INSUFFICIENT_SEATS', 'IDEMPOTENCY_KEY_IN_USE']);
+    expect(codesOf(book.responses['409'] as ResponseObject)).toEqual(['EVENT_IN_PAST', 'EVENT_CANCELLED', 'SOLD_OUT', 'INSUFFICIENT_SEATS', 'CODE_EXHAUSTED', 'SALES_NOT_STARTED', 'SALES_ENDED', 'IDEMPOTENCY_KEY_IN_USE']);
+    expect(codesOf(book.responses['422'] as ResponseObject)).toEqual(['TICKET_CATEGORY_NOT_FOUND', 'QUANTITY_ABOVE_LIMIT', 'CODE_NOT_VALID', 'CODE_NOT_APPLICABLE', 'IDEMPOTENCY_KEY_REUSED']);
     expect(codesOf(document.paths['/holds/{reference}/confirm'].post!.responses['400'] as ResponseObject)).toContain('VALIDATION_FAILED');
     for (const { route, operation } of operationsOf(document)) {
       for (const [status, response] of errorResponsesOf(operation)) {
@@ -160,7 +161,7 @@ describe('GET /openapi.json', () => {
         if (items) requestSchemas.add(items.split('/').pop()!);
       }
     }
-    expect([...requestSchemas].sort()).toEqual(['CheckInDto', 'CreateBookingDto', 'CreateEventDto', 'CreateTicketCategoryDto', 'OrderItemDto', 'UpdateEventDto', 'UpdateTicketCategoryDto']);
+    expect([...requestSchemas].sort()).toEqual(['CheckInDto', 'CreateBookingDto', 'CreateCodeDto', 'CreateEventDto', 'CreateTicketCategoryDto', 'OrderItemDto', 'UpdateCodeDto', 'UpdateEventDto', 'UpdateTicketCategoryDto']);
     for (const name of requestSchemas) {
       const withDefault = Object.entries(schemas[name].properties ?? {}).filter(([, property]) => 'default' in property).map(([property]) => property);
       expect({ name, withDefault }).toEqual({ name, withDefault: [] });
@@ -201,24 +202,35 @@ describe('GET /openapi.json', () => {
   });
 
   it('marks exactly the organiser and door-staff endpoints with the bearer scheme', () => {
+    const anonymousToo = (operation: OperationObject) => operation.security?.some((requirement) => Object.keys(requirement).length === 0);
     const secured = operationsOf(document)
-      .filter(({ operation }) => operation.security?.length)
+      .filter(({ operation }) => operation.security?.length && !anonymousToo(operation))
       .map(({ route }) => route);
     expect(secured.sort()).toEqual(
       [
         'DELETE /events/{id}/check-ins/{code}',
+        'DELETE /events/{id}/codes/{code}',
         'DELETE /events/{id}/scanner-keys/{prefix}',
         'GET /events/{id}/attendees.csv',
         'GET /events/{id}/bookings',
         'GET /events/{id}/check-ins/summary',
+        'GET /events/{id}/codes',
         'GET /events/{id}/scanner-keys',
         'PATCH /events/{id}',
+        'PATCH /events/{id}/codes/{code}',
         'POST /events',
         'POST /events/{id}/cancel',
         'POST /events/{id}/check-ins',
+        'POST /events/{id}/codes',
         'POST /events/{id}/scanner-keys',
       ].sort(),
     );
+  });
+
+  it('marks the public reads that show an owner more as open to anyone, or with the bearer scheme', () => {
+    const optional = operationsOf(document).filter(({ operation }) => operation.security?.some((requirement) => Object.keys(requirement).length === 0));
+    expect(optional.map(({ route }) => route).sort()).toEqual(['GET /events', 'GET /events/{id}']);
+    for (const { operation } of optional) expect(operation.security).toEqual([{}, { bearer: [] }]);
   });
 
   it('documents Idempotency-Key on exactly the POST operations, which @Idempotent() also makes replayable', () => {
@@ -229,7 +241,19 @@ describe('GET /openapi.json', () => {
       .map(({ route }) => route)
       .filter((route) => route.startsWith('POST '));
     expect(withKey.sort()).toEqual(posts.sort());
-    expect(posts).toHaveLength(8);
+    expect(posts).toHaveLength(9);
+  });
+
+  it('gives the seat requests an example of each form, each of which the service books and holds', async () => {
+    const event = await createEvent(testApp);
+    for (const route of ['/events/{id}/book', '/events/{id}/holds']) {
+      const content = (document.paths[route].post!.requestBody as { content: Record<string, { examples?: Record<string, { value: object }> }> }).content;
+      const examples = Object.values(content['application/json'].examples ?? {});
+      expect({ route, forms: examples.length }).toEqual({ route, forms: 2 });
+      for (const { value } of examples) {
+        await testApp.http().post(route.replace('{id}', String(event.id))).send(value).expect(201);
+      }
+    }
   });
 
   it('serves Swagger UI at /docs', async () => {

@@ -9,7 +9,7 @@ import { PublicWrite } from '../rate-limit/rate-limit.module.js';
 import { ApiErrors, ApiIdParam, ApiReferenceParam } from '../openapi/api-decorators.js';
 import { BookingResponse, BookingSummaryResponse, mapBooking, mapBookingSummary } from './booking.mapper.js';
 import { BookingsService } from './bookings.service.js';
-import { CreateBookingDto, SEAT_REQUEST_BODY_LIMIT, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
+import { ApiSeatRequestBody, CreateBookingDto, SEAT_REQUEST_BODY_LIMIT, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
 import { ListBookingsQuery } from './dto/list-bookings.query.js';
 import { CurrentOrganizer, OrganizerOnly } from '../organizers/organizer.guard.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
@@ -25,6 +25,7 @@ export class BookingsController {
   @Idempotent()
   @ApiOperation({ summary: 'Book seats of one or several ticket categories of an event, all or none (hold and confirm in one step)' })
   @ApiIdParam('The event id.')
+  @ApiSeatRequestBody()
   @ApiCreatedResponse({ type: BookingResponse })
   @ApiErrors(...SEAT_REQUEST_ERRORS)
   async book(@Param('id', ParseIdPipe) eventId: number, @Body() dto: CreateBookingDto): Promise<BookingResponse> {

@@ -7,7 +7,7 @@ import { ParseIdPipe } from '../http/parse-id.pipe.js';
 import { PublicWrite } from '../rate-limit/rate-limit.module.js';
 import { ApiErrors, ApiIdParam, ApiReferenceParam } from '../openapi/api-decorators.js';
 import { BookingResponse, mapBooking } from './booking.mapper.js';
-import { CreateBookingDto, SEAT_REQUEST_BODY_LIMIT, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
+import { ApiSeatRequestBody, CreateBookingDto, SEAT_REQUEST_BODY_LIMIT, SEAT_REQUEST_ERRORS } from './dto/create-booking.dto.js';
 import { HoldResponse, mapHold } from './hold.mapper.js';
 import { HoldsService } from './holds.service.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
@@ -23,6 +23,7 @@ export class HoldsController {
   @Idempotent()
   @ApiOperation({ summary: 'Hold seats for HOLD_TTL_SECONDS while the buyer pays; same checks as a booking' })
   @ApiIdParam('The event id.')
+  @ApiSeatRequestBody()
   @ApiCreatedResponse({ type: HoldResponse })
   @ApiErrors(...SEAT_REQUEST_ERRORS)
   async create(@Param('id', ParseIdPipe) eventId: number, @Body() dto: CreateBookingDto): Promise<HoldResponse> {

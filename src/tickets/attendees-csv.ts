@@ -7,30 +7,39 @@ export const ATTENDEE_COLUMNS = ['booking_reference', 'ticket_code', 'ticket_cat
 /** A spreadsheet runs a cell starting with one of these as a formula (OWASP, CSV injection). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/**
- * One RFC 4180 field. A value a spreadsheet would run as a formula is neutralised as OWASP
- * recommends, prefixed with a single quote and the text kept, so a buyer named `=HYPERLINK(…)` is
- * harmless to the organiser who opens the file; an empty value is an empty cell.
- */
-export function csvField(value: string | null): string {
+/** One RFC 4180 field; an empty value is an empty cell. */
+function csvField(value: string | null): string {
   if (value === null || value === '') return '';
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) || text !== value ? `"${text.replaceAll('"', '""')}"` : text;
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-export function csvLine(fields: (string | null)[]): string {
-  return `${fields.map(csvField).join(',')}\r\n`;
+/**
+ * A field of text someone typed (a buyer's or attendee's name, a category name). One a spreadsheet
+ * would run as a formula is neutralised as OWASP recommends, prefixed with a single quote and quoted
+ * with the text kept, so a buyer named `=HYPERLINK(…)` is harmless to the organiser who opens the
+ * file. The service's own values (references, ticket codes, which may start with `-`) are never
+ * formulas and stay as issued, so a scanner or a script can match them.
+ */
+function typedText(value: string | null): string {
+  if (value === null || !FORMULA_START.test(value)) return csvField(value);
+  return `"'${value.replaceAll('"', '""')}"`;
 }
+
+function csvLine(fields: string[]): string {
+  return `${fields.join(',')}\r\n`;
+}
+
+export const ATTENDEE_HEADER = csvLine(ATTENDEE_COLUMNS.map(csvField));
 
 export function attendeeLine({ ticket, customerName, customerEmail }: AttendeeRow, event: Pick<Event, 'id' | 'ticketCategories'>): string {
   return csvLine([
-    ticket.reference,
-    ticket.code,
-    categoryNameOf(event, ticket.ticketCategoryId),
-    ticket.attendeeName,
-    customerName,
-    customerEmail,
-    ticket.status,
-    ticket.checkedInAt?.toISOString() ?? null,
+    csvField(ticket.reference),
+    csvField(ticket.code),
+    typedText(categoryNameOf(event, ticket.ticketCategoryId)),
+    typedText(ticket.attendeeName),
+    typedText(customerName),
+    typedText(customerEmail),
+    csvField(ticket.status),
+    csvField(ticket.checkedInAt?.toISOString() ?? null),
   ]);
 }

@@ -47,7 +47,7 @@ export class TicketsController {
   @ApiIdParam('The event id.')
   @ApiProduces('text/csv')
   @ApiOkResponse({
-    description: `RFC 4180 CSV with a header row: ${ATTENDEE_COLUMNS.join(', ')}. Streamed; cells a spreadsheet would run as a formula are prefixed with a single quote.`,
+    description: `RFC 4180 CSV with a header row: ${ATTENDEE_COLUMNS.join(', ')}. Streamed; typed names and emails a spreadsheet would run as a formula are prefixed with a single quote, while references and ticket codes stay as issued.`,
     content: { 'text/csv': { schema: { type: 'string' } } },
   })
   @ApiErrors(ErrorCode.EventNotFound)

@@ -5,7 +5,7 @@ import { isTicketCode } from '../common/ticket-code.js';
 import type { Event } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
 import type { Ticket } from '../inventory/ticket.entity.js';
-import { ATTENDEE_COLUMNS, attendeeLine, csvLine } from './attendees-csv.js';
+import { ATTENDEE_HEADER, attendeeLine } from './attendees-csv.js';
 import { TicketsRepository } from './tickets.repository.js';
 
 /** Tickets read a page at a time, so an event's list is never held in memory whole. */
@@ -50,7 +50,7 @@ export class TicketsService {
     const event = await this.events.findOwned(eventId, organizerId);
     const tickets = this.tickets;
     return (async function* lines() {
-      yield csvLine([...ATTENDEE_COLUMNS]);
+      yield ATTENDEE_HEADER;
       for (let afterId = 0; ; ) {
         const page = await tickets.attendeesAfter(event.id, afterId, ATTENDEE_PAGE);
         if (page.length === 0) return;

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiBody, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { CODE_PATTERN } from '../../codes/dto/create-code.dto.js';
@@ -149,3 +149,28 @@ export class CreateBookingDto {
   code?: string;
 }
 
+/**
+ * The body of a booking or a hold with an example of each form. Without them, Swagger UI's "Try it
+ * out" builds one body from every property, both forms at once, which the service refuses.
+ */
+export function ApiSeatRequestBody(): MethodDecorator {
+  return ApiBody({
+    type: CreateBookingDto,
+    examples: {
+      one_category: {
+        summary: 'Seats of one category',
+        value: { ticket_category: 'General', quantity: 2, attendee_names: ['Ada Lovelace', 'Charles Babbage'], customer_name: 'Ada Lovelace', customer_email: 'ada@example.com' },
+      },
+      several_categories: {
+        summary: 'Seats of several categories, all or none',
+        value: {
+          items: [
+            { ticket_category: 'General', quantity: 2 },
+            { ticket_category: 'VIP', quantity: 1, attendee_names: ['Ada Lovelace'] },
+          ],
+          customer_email: 'ada@example.com',
+        },
+      },
+    },
+  });
+}
