@@ -42,7 +42,7 @@ import {
   STATUS,
   ticketCategoryFromRow,
 } from './ledger-statements.js';
-import { insertedId } from './multi-row-insert.js';
+import { insertedId } from '../database/multi-row-insert.js';
 import { LineState, OrderLine } from './order-line.entity.js';
 import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, Sale, SeatLine, SeatOrder } from './seat-ledger.js';
 import { orderShortage } from './seat-rules.js';

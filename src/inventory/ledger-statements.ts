@@ -4,7 +4,7 @@ import { parseDecimalToCents } from '../common/money.js';
 import { Booking, BookingStatus } from './booking.entity.js';
 import { CodeKind, EventCode } from './event-code.entity.js';
 import { Hold, HoldStatus } from './hold.entity.js';
-import { MultiRowInsert } from './multi-row-insert.js';
+import { MultiRowInsert } from '../database/multi-row-insert.js';
 import { LineState, OrderLine } from './order-line.entity.js';
 import { TicketCategory } from './ticket-category.entity.js';
 import { Ticket, TicketStatus } from './ticket.entity.js';

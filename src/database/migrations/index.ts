@@ -7,6 +7,7 @@ import { NormaliseCategoryNames1764921600000 } from './1764921600000-normalise-c
 import { OrdersAndTickets1765008000000 } from './1765008000000-orders-and-tickets.js';
 import { ScannerKeys1765094400000 } from './1765094400000-scanner-keys.js';
 import { OrganiserConfig1765180800000 } from './1765180800000-organiser-config.js';
+import { Outbox1765267200000 } from './1765267200000-outbox.js';
 
 /** Listed explicitly (not globbed) so the same list works from src/ under tests and from dist/. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   OrdersAndTickets1765008000000,
   ScannerKeys1765094400000,
   OrganiserConfig1765180800000,
+  Outbox1765267200000,
 ];

@@ -1,6 +1,6 @@
 import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import { cached } from '../common/cached.js';
-import type { Statement } from '../database/built-query.js';
+import type { Statement } from './built-query.js';
 
 type ColumnMetadata = NonNullable<ReturnType<EntityMetadata['findColumnWithPropertyName']>>;
 
