@@ -37,7 +37,7 @@ async function queriesDuring(work: () => Promise<unknown>): Promise<string[]> {
 }
 
 describeOnMysql('a booking on MySQL', () => {
-  it('takes two round trips in its transaction: START TRANSACTION with the lock, then the counter UPDATE, the INSERTs of booking, line and tickets, and COMMIT together', async () => {
+  it('takes two round trips in its transaction: START TRANSACTION with the lock, then the counter UPDATE, the INSERTs of booking, line, tickets and its outbox message, and COMMIT together', async () => {
     const event = await createEvent(testApp, { ticket_categories: [{ name: 'Stalls', price: 30, seats_limit: 10 }] });
 
     const sent = await queriesDuring(async () => {
@@ -48,7 +48,7 @@ describeOnMysql('a booking on MySQL', () => {
     const transaction = sent.slice(sent.findIndex((query) => query.startsWith('START TRANSACTION')));
     expect(transaction).toHaveLength(2);
     expect(transaction[0]).toMatch(/^START TRANSACTION;\n(SET SESSION innodb_lock_wait_timeout = \d+;\n)?SELECT [^;]+ FOR UPDATE$/);
-    expect(transaction[1]).toMatch(/^UPDATE `ticket_categories` [^;]+;\nINSERT INTO `bookings` [^;]+;\nINSERT INTO `order_lines` [^;]+;\nINSERT INTO `tickets` [^;]+;\nCOMMIT$/);
+    expect(transaction[1]).toMatch(/^UPDATE `ticket_categories` [^;]+;\nINSERT INTO `bookings` [^;]+;\nINSERT INTO `order_lines` [^;]+;\nINSERT INTO `tickets` [^;]+;\nINSERT INTO `outbox_messages` [^;]+;\nCOMMIT$/);
     expect(await categoryStates(testApp.dataSource, event.id)).toEqual([{ name: 'Stalls', seatsLimit: 10, seatsSold: 2, bookedQuantity: 2 }]);
   });
 
@@ -67,7 +67,7 @@ describeOnMysql('a booking on MySQL', () => {
     expect(await categoryStates(testApp.dataSource, event.id)).toEqual([{ name: 'Box', seatsLimit: 1, seatsSold: 1, bookedQuantity: 1 }]);
   });
 
-  it('sends a coalesced batch with its COMMIT: counter update, multi-row INSERTs of bookings, lines and tickets, read of the new ids', async () => {
+  it('sends a coalesced batch with its COMMIT: counter update, multi-row INSERTs of bookings, lines and tickets, the outbox messages, read of the new ids', async () => {
     const event = await createEvent(testApp, { ticket_categories: [{ name: 'Floor', price: 20, seats_limit: 100 }] });
 
     const sent = await queriesDuring(async () => {
@@ -79,7 +79,7 @@ describeOnMysql('a booking on MySQL', () => {
     });
 
     const batchCommits = sent.filter((query) =>
-      /^UPDATE `ticket_categories` [^;]+;\nINSERT INTO `bookings` [^;]+\), \([^;]+;\nINSERT INTO `order_lines` [^;]+\), \([^;]+;\nINSERT INTO `tickets` [^;]+\), \([^;]+;\nSELECT [^;]+ IN \([^;]+;\nCOMMIT$/.test(query),
+      /^UPDATE `ticket_categories` [^;]+;\nINSERT INTO `bookings` [^;]+\), \([^;]+;\nINSERT INTO `order_lines` [^;]+\), \([^;]+;\nINSERT INTO `tickets` [^;]+\), \([^;]+;\n(INSERT INTO `outbox_messages` [^;]+;\n)+SELECT [^;]+ IN \([^;]+;\nCOMMIT$/.test(query),
     );
     expect(batchCommits.length).toBeGreaterThan(0);
     expect(await categoryStates(testApp.dataSource, event.id)).toEqual([{ name: 'Floor', seatsLimit: 100, seatsSold: 20, bookedQuantity: 20 }]);

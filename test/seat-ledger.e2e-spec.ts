@@ -5,9 +5,11 @@ import { Booking, BookingStatus } from '../src/inventory/booking.entity.js';
 import { CodeKind, EventCode } from '../src/inventory/event-code.entity.js';
 import { Hold, HoldStatus } from '../src/inventory/hold.entity.js';
 import { LineState, OrderLine } from '../src/inventory/order-line.entity.js';
-import { SEAT_LEDGER, type SeatLedger, type SeatOrder } from '../src/inventory/seat-ledger.js';
+import { SEAT_LEDGER, type HoldOrder, type OrderNews, type Sale, type SeatLedger, type SeatOrder } from '../src/inventory/seat-ledger.js';
 import { Ticket, TicketStatus } from '../src/inventory/ticket.entity.js';
 import { TicketCategory } from '../src/inventory/ticket-category.entity.js';
+import type { BookingAnnouncement } from '../src/outbox/announcements.js';
+import { OutboxMessage } from '../src/outbox/outbox-message.entity.js';
 import { createEvent } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -16,12 +18,32 @@ import { createTestApp, type TestApp } from './support/test-app.js';
  * MySQL under npm run test:mysql): what each operation leaves in the tables.
  */
 let testApp: TestApp;
-let ledger: SeatLedger;
+let port: SeatLedger;
 let dataSource: DataSource;
+
+/** News as small as a message can be: what it is about, so the tests can tell which message is whose. */
+const soldOut: OrderNews<unknown>['soldOut'] = (category) => ({ type: 'category.sold_out', eventId: category.eventId, data: { ticket_category: category.name, seats_sold: category.seatsSold } });
+const saleNews: OrderNews<Sale, BookingAnnouncement> = {
+  written: ({ booking }) => ({ type: 'booking.confirmed', eventId: booking.eventId, data: { id: booking.id, reference: booking.reference } }),
+  soldOut,
+};
+
+/** The port, each operation with its test news. */
+const ledger = {
+  book: (seatOrder: SeatOrder) => port.book(seatOrder, saleNews),
+  hold: (holdOrder: HoldOrder) => port.hold(holdOrder, { written: ({ hold }) => ({ type: 'hold.created', eventId: hold.eventId, data: { reference: hold.reference } }), soldOut }),
+  confirmHold: (hold: Hold) => port.confirmHold(hold, ({ booking }) => ({ type: 'booking.confirmed', eventId: booking.eventId, data: { id: booking.id, reference: booking.reference } })),
+  releaseHold: (hold: Hold) => port.releaseHold(hold),
+  returnSeats: (booking: Booking) =>
+    port.returnSeats(booking, (cancelled, tickets) => ({ type: 'booking.cancelled', eventId: cancelled.eventId, data: { reference: cancelled.reference, tickets: tickets.map((ticket) => ticket.status) } })),
+  expireOverdue: (categoryId: number, now: Date) => port.expireOverdue(categoryId, now),
+  changeTerms: (...args: Parameters<SeatLedger['changeTerms']>) => port.changeTerms(...args),
+  closeSales: (...args: Parameters<SeatLedger['closeSales']>) => port.closeSales(...args),
+};
 
 beforeAll(async () => {
   testApp = await createTestApp();
-  ledger = testApp.app.get(SEAT_LEDGER);
+  port = testApp.app.get(SEAT_LEDGER);
   dataSource = testApp.dataSource;
 });
 
@@ -374,5 +396,74 @@ describe('SeatLedger code uses', () => {
     await inTransaction((manager) => ledger.closeSales(manager, stalls.eventId, [stalls.categoryId], new Date()));
 
     expect(await uses(busy)).toBe(0);
+  });
+});
+
+describe('what the ledger announces, in the transaction of the change (the outbox)', () => {
+  /** What the ledger wrote: the event's own messages come from the organiser's side, not from here. */
+  async function messagesOf(eventId: number): Promise<{ type: string; subject: string | null; data: Record<string, unknown> }[]> {
+    const messages = await dataSource.getRepository(OutboxMessage).find({ where: { eventId }, order: { id: 'ASC' } });
+    return messages.filter((message) => !message.type.startsWith('event.')).map((message) => ({ type: message.type, subject: message.subject, data: JSON.parse(message.data) as Record<string, unknown> }));
+  }
+
+  it('announces a sale with the id its booking got, and the last seat sold as category.sold_out', async () => {
+    const stalls = await category(3);
+    const first = await ledger.book(seats(stalls, 2));
+    const last = await ledger.book(seats(stalls, 1));
+
+    expect(await messagesOf(stalls.eventId)).toEqual([
+      { type: 'booking.confirmed', subject: null, data: { id: first.booking.id, reference: first.booking.reference } },
+      { type: 'booking.confirmed', subject: null, data: { id: last.booking.id, reference: last.booking.reference } },
+      { type: 'category.sold_out', subject: null, data: { ticket_category: 'Stalls', seats_sold: 3 } },
+    ]);
+  });
+
+  it('announces nothing of an order it refuses', async () => {
+    const stalls = await category(1, 1);
+    await expect(ledger.book(seats(stalls, 1))).rejects.toMatchObject({ code: ErrorCode.SoldOut });
+    await expect(ledger.hold({ ...seats(stalls, 1), expiresAt: inAMinute() })).rejects.toMatchObject({ code: ErrorCode.SoldOut });
+
+    expect(await messagesOf(stalls.eventId)).toEqual([]);
+  });
+
+  it('announces a hold, its release with the same JSON, and nothing for a release of a hold already gone', async () => {
+    const stalls = await category(10);
+    const { hold } = await ledger.hold({ ...seats(stalls, 2), expiresAt: inAMinute() });
+    await ledger.releaseHold(hold);
+    await expect(ledger.releaseHold(hold)).rejects.toMatchObject({ code: ErrorCode.HoldNotFound });
+
+    const created = { reference: hold.reference };
+    expect(await messagesOf(stalls.eventId)).toEqual([
+      { type: 'hold.created', subject: hold.reference, data: created },
+      { type: 'hold.released', subject: hold.reference, data: created },
+    ]);
+  });
+
+  it('announces an expiry once, however many of the hold\'s categories expire it at once, and a confirmed hold as a booking', async () => {
+    const [stalls, circle] = await twoCategories(10, 10);
+    const { hold: overdue } = await ledger.hold({ ...order([stalls, 1], [circle, 1]), expiresAt: inAMinute() });
+    const { hold: kept } = await ledger.hold({ ...seats(stalls, 1), expiresAt: inAMinute() });
+    await dataSource.getRepository(Hold).update({ id: overdue.id }, { expiresAt: new Date(Date.now() - 1000) });
+
+    await Promise.all([ledger.expireOverdue(stalls.categoryId, new Date()), ledger.expireOverdue(circle.categoryId, new Date())]);
+    const { bookingId } = await ledger.confirmHold(kept);
+
+    expect((await messagesOf(stalls.eventId)).map(({ type, subject }) => [type, subject])).toEqual([
+      ['hold.created', overdue.reference],
+      ['hold.created', kept.reference],
+      ['hold.expired', overdue.reference],
+      ['booking.confirmed', null],
+    ]);
+    expect((await messagesOf(stalls.eventId))[3].data).toEqual({ id: bookingId, reference: kept.reference });
+  });
+
+  it('announces a cancellation once, with the tickets as they are after it', async () => {
+    const stalls = await category(10);
+    const { booking } = await ledger.book(seats(stalls, 2));
+    await ledger.returnSeats(booking);
+    await ledger.returnSeats(Object.assign(new Booking(), { ...booking, status: BookingStatus.Confirmed }));
+
+    const cancellations = (await messagesOf(stalls.eventId)).filter((message) => message.type === 'booking.cancelled');
+    expect(cancellations).toEqual([{ type: 'booking.cancelled', subject: null, data: { reference: booking.reference, tickets: [TicketStatus.Cancelled, TicketStatus.Cancelled] } }]);
   });
 });

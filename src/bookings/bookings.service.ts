@@ -13,6 +13,7 @@ import { BookingStatus, type Booking } from '../inventory/booking.entity.js';
 import { SEAT_LEDGER, type CodeRedemption, type SeatLedger, type SeatLine } from '../inventory/seat-ledger.js';
 import { MetricsService, type BookingOutcome } from '../metrics/metrics.service.js';
 import type { BookingDetails } from './booking-details.js';
+import { cancelledNews, saleNews } from './booking-news.js';
 import { BookingsRepository } from './bookings.repository.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
 import type { ListBookingsQuery } from './dto/list-bookings.query.js';
@@ -59,7 +60,7 @@ export class BookingsService {
   private async bookSeats(eventId: number, dto: CreateBookingDto): Promise<BookingDetails> {
     const [event, code] = await Promise.all([this.eventReads ? this.eventReads.read(eventId) : this.events.findOne(eventId), requestedCode(this.codes, eventId, dto)]);
     const lines = bookableLines(event, requestedLines(dto), new Date(), code);
-    const sale = await this.ledger.book({ eventId: event.id, lines: lines.map(seatLine), buyer: buyerOf(dto), code: redemptionOf(event, code) });
+    const sale = await this.ledger.book({ eventId: event.id, lines: lines.map(seatLine), buyer: buyerOf(dto), code: redemptionOf(event, code) }, saleNews(event));
     return { ...sale, event };
   }
 
@@ -91,7 +92,7 @@ export class BookingsService {
     const details = await this.findByReference(reference);
     if (details.booking.status === BookingStatus.Cancelled) return details;
     if (hasTakenPlace(details.event, new Date())) throw new EventInPastError(details.booking.eventId);
-    await this.ledger.returnSeats(details.booking);
+    await this.ledger.returnSeats(details.booking, cancelledNews(details.event, details.lines));
     return this.detailsOf(details.booking);
   }
 

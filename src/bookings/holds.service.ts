@@ -8,6 +8,7 @@ import { EventsService } from '../events/events.service.js';
 import { HoldStatus, type Hold } from '../inventory/hold.entity.js';
 import { SEAT_LEDGER, type SeatLedger } from '../inventory/seat-ledger.js';
 import type { BookingDetails, HoldDetails } from './booking-details.js';
+import { confirmedHoldNews, holdNews } from './booking-news.js';
 import { CodesService } from '../codes/codes.service.js';
 import { BookingsService, buyerOf, redemptionOf, requestedCode, seatLine } from './bookings.service.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
@@ -51,7 +52,7 @@ export class HoldsService {
       buyer: buyerOf(dto),
       code: redemptionOf(event, code),
       expiresAt: new Date(now.getTime() + this.ttlMs),
-    });
+    }, holdNews(event));
     return { ...held, event };
   }
 
@@ -62,8 +63,9 @@ export class HoldsService {
     if (hold.status === HoldStatus.Released) throw new EventCancelledError(hold.eventId);
     const now = new Date();
     if (hold.status === HoldStatus.Expired || hold.expiresAt.getTime() <= now.getTime()) throw new HoldExpiredError(hold.reference);
-    assertOnSale(await this.events.findOne(hold.eventId), now);
-    const { bookingId, created } = await this.ledger.confirmHold(hold);
+    const event = await this.events.findOne(hold.eventId);
+    assertOnSale(event, now);
+    const { bookingId, created } = await this.ledger.confirmHold(hold, confirmedHoldNews(event));
     return { booking: await this.bookings.findById(bookingId), created };
   }
 

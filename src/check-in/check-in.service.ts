@@ -5,6 +5,8 @@ import { TransactionRunner } from '../database/transaction-runner.js';
 import { EventStatus, type Event } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
 import { TicketStatus, type Ticket } from '../inventory/ticket.entity.js';
+import { messagesStatement } from '../outbox/announcements.js';
+import { mapTicketDetails } from '../tickets/ticket-details.mapper.js';
 import { CheckInsRepository, type CategoryCheckIns } from './check-ins.repository.js';
 
 export interface CheckIn {
@@ -19,8 +21,8 @@ export interface CheckInSummary {
 
 /**
  * A ticket gets in once. The check-in is one conditional UPDATE in the database, so however many
- * scanners on however many instances send the same code at once, exactly one of them matches it;
- * the others read why not.
+ * scanners on however many instances send the same code at once, exactly one of them matches it
+ * (and announces it); the others read why not.
  */
 @Injectable()
 export class CheckInService {
@@ -34,11 +36,15 @@ export class CheckInService {
     const event = await this.openEvent(eventId);
     const at = new Date();
     // The UPDATE decides alone; the read after it only says why a scan was not the one admitted.
-    const ticket = await this.transactions.runStatements(async (manager) => {
+    // They share a transaction with the announcement of the admission, so a check-in is never unannounced.
+    const ticket = await this.transactions.run(async (manager) => {
       const admitted = isTicketCode(code) && (await this.checkIns.markCheckedIn(manager, eventId, code, at));
       const current = isTicketCode(code) ? await this.checkIns.findInEvent(manager, eventId, code) : null;
       if (!current) throw new TicketNotFoundError();
-      if (admitted) return current;
+      if (admitted) {
+        await manager.query(...messagesStatement(manager.connection, [{ type: 'ticket.checked_in', eventId, data: mapTicketDetails({ ticket: current, event }) }], at));
+        return current;
+      }
       if (current.status === TicketStatus.Cancelled) throw new TicketCancelledError();
       throw new AlreadyCheckedInError(current.checkedInAt as Date);
     });

@@ -79,6 +79,11 @@ export class EventsRepository {
     return this.eventOn(this.dataSource, id);
   }
 
+  /** The same inside a transaction, which sees its own writes. */
+  findOneIn(manager: EntityManager, id: number): Promise<Event | undefined> {
+    return this.eventOn(manager, id);
+  }
+
   /** The same for the public page of the event: on a read replica when there are any, so possibly behind. */
   findPublic(id: number): Promise<Event | undefined> {
     return this.replicas.read((source) => this.eventOn(source, id));

@@ -10,6 +10,7 @@ import type { Environment } from '../config/environment.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { SEAT_LEDGER, type CategoryTerms, type SeatLedger } from '../inventory/seat-ledger.js';
 import { categoryNameKey, type TicketCategory } from '../inventory/ticket-category.entity.js';
+import { messagesStatement } from '../outbox/announcements.js';
 import { MAX_CATEGORIES, type CreateEventDto } from './dto/create-event.dto.js';
 import { DEFAULT_PAGE_SIZE } from './dto/list-events.query.js';
 import type { SearchEventsQuery } from './dto/search-events.query.js';
@@ -17,6 +18,7 @@ import type { UpdateEventDto, UpdateTicketCategoryDto } from './dto/update-event
 import { EventStatus, hasTakenPlace, type Event } from './event.entity.js';
 import { decodeEventCursor, encodeEventCursor, filtersFingerprint } from './event-cursor.js';
 import { EventReadCache } from './event-read-cache.js';
+import { mapEvent } from './event.mapper.js';
 import { EventsRepository, type CategorySettings, type EventFields, type EventSearch, type NewCategory } from './events.repository.js';
 
 export interface EventPage {
@@ -54,7 +56,13 @@ export class EventsService {
     const problems = categories.flatMap((category, index) => categoryProblems(`ticket_categories.${index}`, category, fields.currency, fields.date));
     if (problems.length > 0) throw new ValidationFailedError(problems);
     // A new event takes a place in the list: the cached pages from there on hold other events now.
-    const id = await this.transactions.run((manager) => this.events.insert(manager, fields, categories)).finally(() => this.readCache.invalidatePages());
+    const id = await this.transactions
+      .run(async (manager) => {
+        const created = await this.events.insert(manager, fields, categories);
+        await this.announce(manager, 'event.created', created);
+        return created;
+      })
+      .finally(() => this.readCache.invalidatePages());
     return this.findOne(id);
   }
 
@@ -136,6 +144,7 @@ export class EventsService {
       }
       await this.events.insertCategories(manager, id, additions.map((addition) => newCategory({ ...addition, seatsSold: 0 })));
       await this.events.update(manager, id, eventChanges(dto));
+      await this.announce(manager, 'event.updated', id);
     }).finally(() => this.dropCachedReads(id, dto.date !== undefined));
     return this.findOne(id);
   }
@@ -153,6 +162,7 @@ export class EventsService {
       if (hasTakenPlace(current, now)) throw new EventInPastError(id, 'cancelled');
       await this.ledger.closeSales(manager, id, event.ticketCategories.map((category) => category.id), now);
       await this.events.markCancelled(manager, id, now);
+      await this.announce(manager, 'event.cancelled', id);
     }).finally(() => this.dropCachedReads(id, false));
     return this.findOne(id);
   }
@@ -165,6 +175,16 @@ export class EventsService {
   private dropCachedReads(id: number, moved: boolean): void {
     this.readCache.invalidate(id);
     if (moved) this.readCache.invalidatePages();
+  }
+
+  /**
+   * The event as its organiser sees it after the change, read and announced inside the change's
+   * transaction. Cancelling an event cancels its bookings and releases its holds with it: that is
+   * one `event.cancelled`, not a message per booking.
+   */
+  private async announce(manager: EntityManager, type: 'event.created' | 'event.updated' | 'event.cancelled', id: number): Promise<void> {
+    const event = (await this.events.findOneIn(manager, id)) as Event;
+    await manager.query(...messagesStatement(manager.connection, [{ type, eventId: id, data: mapEvent(event, event.organizerId ?? undefined) }]));
   }
 
   private async lockedEvent(manager: EntityManager, id: number): Promise<Pick<Event, 'id' | 'status' | 'date'>> {

@@ -1,8 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { Booking } from './booking.entity.js';
 import type { Hold } from './hold.entity.js';
+import type { Announcement, BookingAnnouncement } from '../outbox/announcements.js';
 import type { SeatChanges } from './seat-changes.js';
-import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, Sale, SeatLedger, SeatOrder } from './seat-ledger.js';
+import type { Ticket } from './ticket.entity.js';
+import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, OrderNews, Sale, SeatLedger, SeatOrder } from './seat-ledger.js';
 
 /**
  * The ledger features are given: the adapter's, announcing (SeatChanges) the event of each
@@ -16,24 +18,24 @@ export class AnnouncingLedger implements SeatLedger {
     private readonly changes: SeatChanges,
   ) {}
 
-  book(order: SeatOrder): Promise<Sale> {
-    return this.announcing(order.eventId, this.ledger.book(order));
+  book(order: SeatOrder, news: OrderNews<Sale, BookingAnnouncement>): Promise<Sale> {
+    return this.announcing(order.eventId, this.ledger.book(order, news));
   }
 
-  hold(order: HoldOrder): Promise<HeldOrder> {
-    return this.announcing(order.eventId, this.ledger.hold(order));
+  hold(order: HoldOrder, news: OrderNews<HeldOrder>): Promise<HeldOrder> {
+    return this.announcing(order.eventId, this.ledger.hold(order, news));
   }
 
-  confirmHold(hold: Hold): Promise<ConfirmedHold> {
-    return this.announcing(hold.eventId, this.ledger.confirmHold(hold));
+  confirmHold(hold: Hold, news: (sale: Sale) => Announcement): Promise<ConfirmedHold> {
+    return this.announcing(hold.eventId, this.ledger.confirmHold(hold, news));
   }
 
   releaseHold(hold: Hold): Promise<void> {
     return this.announcing(hold.eventId, this.ledger.releaseHold(hold));
   }
 
-  returnSeats(booking: Booking): Promise<Booking> {
-    return this.announcing(booking.eventId, this.ledger.returnSeats(booking));
+  returnSeats(booking: Booking, news: (cancelled: Booking, tickets: Ticket[]) => Announcement): Promise<Booking> {
+    return this.announcing(booking.eventId, this.ledger.returnSeats(booking, news));
   }
 
   /**

@@ -11,15 +11,16 @@ import { EventCode } from './event-code.entity.js';
 import { Hold } from './hold.entity.js';
 import { MysqlSeatLedger } from './mysql/mysql-seat-ledger.js';
 import { OrderLine } from './order-line.entity.js';
+import { OutboxMessage } from '../outbox/outbox-message.entity.js';
 import { SeatChanges } from './seat-changes.js';
 import { SEAT_LEDGER, type SeatLedger } from './seat-ledger.js';
 import { SqliteSeatLedger } from './sqlite-seat-ledger.js';
 import { TicketCategory } from './ticket-category.entity.js';
 import { Ticket } from './ticket.entity.js';
 
-/** The seat ledger behind its port, with the adapter for the configured database, and the tables it keeps. */
+/** The seat ledger behind its port, with the adapter for the configured database, and the tables it keeps (and the outbox it announces in). */
 @Module({
-  imports: [TypeOrmModule.forFeature([TicketCategory, Booking, Hold, OrderLine, Ticket, EventCode]), DatabaseModule],
+  imports: [TypeOrmModule.forFeature([TicketCategory, Booking, Hold, OrderLine, Ticket, EventCode, OutboxMessage]), DatabaseModule],
   providers: [
     SeatChanges,
     {

@@ -33,7 +33,7 @@ import {
   moveLines,
   orderLineFromRow,
   overdueHeldSeats,
-  overdueHoldsWithCodes,
+  overdueHolds,
   releaseEventCodeUses,
   releaseEventHolds,
   returnEventLines,
@@ -41,10 +41,13 @@ import {
   soldSeatsOfCategory,
   STATUS,
   ticketCategoryFromRow,
+  ticketFromRow,
+  ticketsOf,
 } from './ledger-statements.js';
 import { insertedId } from '../database/multi-row-insert.js';
+import { bookingMessagesStatement, holdEndedStatement, messagesStatement, type Announcement, type BookingAnnouncement } from '../outbox/announcements.js';
 import { LineState, OrderLine } from './order-line.entity.js';
-import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, Sale, SeatLine, SeatOrder } from './seat-ledger.js';
+import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, OrderNews, Sale, SeatLine, SeatOrder } from './seat-ledger.js';
 import { orderShortage } from './seat-rules.js';
 import { seatsLeft, TicketCategory } from './ticket-category.entity.js';
 import { Ticket, TicketStatus } from './ticket.entity.js';
@@ -62,8 +65,10 @@ export type LockedCategories = Map<number, TicketCategory>;
 export async function lockCategories(tx: LedgerTransaction, categoryIds: number[]): Promise<LockedCategories> {
   const statement = tx.locksRows ? lockCategoryStatement.rowLock : lockCategoryStatement.exclusive;
   const ids = [...new Set(categoryIds)].sort((a, b) => a - b);
-  const results = await tx.rowsOfEach(ids.map((id) => statement.statement(tx.dataSource, { id })));
   const locked: LockedCategories = new Map();
+  // An order whose lines are gone (a hold released by a concurrent request) locks nothing; MySQL refuses an empty query.
+  if (ids.length === 0) return locked;
+  const results = await tx.rowsOfEach(ids.map((id) => statement.statement(tx.dataSource, { id })));
   results.forEach(([row], i) => {
     if (!row) throw new Error(`Ticket category ${ids[i]} vanished while it was being booked`);
     locked.set(ids[i], ticketCategoryFromRow(row));
@@ -103,18 +108,19 @@ export async function lockOrderCode(tx: LedgerTransaction, codeId: number, chang
  */
 export async function expireOverdueHolds(tx: LedgerTransaction, category: TicketCategory, now: Date, codes: CodeUseChanges): Promise<number> {
   const overdue = { categoryId: category.id, held: STATUS.held, now };
-  const withCodes = tx.locksRows ? overdueHoldsWithCodes.rowLock : overdueHoldsWithCodes.exclusive;
+  const ending = tx.locksRows ? overdueHolds.rowLock : overdueHolds.exclusive;
   const [[row], holds] = await tx.rowsOfEach([
     overdueHeldSeats.statement(tx.dataSource, overdue),
-    withCodes.statement(tx.dataSource, { categoryId: category.id, active: STATUS.active, now }),
+    ending.statement(tx.dataSource, { categoryId: category.id, active: STATUS.active, now }),
   ]);
   const seats = Number(row?.seats ?? 0);
   if (seats === 0) return 0;
-  for (const hold of holds) codes.giveBack(Number(hold.hold_code_id));
+  for (const hold of holds) codes.giveBack(readNullableInteger(hold.hold_code_id));
   await tx.rowsOfEach([
     expireOverdueHoldsStatement.statement(tx.dataSource, { categoryId: category.id, active: STATUS.active, expired: STATUS.expired, now }),
     returnOverdueLines.statement(tx.dataSource, { ...overdue, returned: STATUS.returned }),
   ]);
+  if (holds.length > 0) void tx.write(holdEndedStatement(tx.dataSource, holds.map((hold) => String(hold.hold_reference)), 'hold.expired', now));
   changeSeats(tx, category, { held: -seats });
   return seats;
 }
@@ -217,13 +223,13 @@ export interface PendingSale extends Sale {
 }
 
 /** One order, one transaction: lock every category, check every line, then every write sent with the commit. */
-export async function sellOrder(tx: LedgerTransaction, order: SeatOrder): Promise<PendingSale> {
-  return sellOnLockedRows(tx, await lockOpenCategories(tx, order.lines.map((line) => line.categoryId)), order);
+export async function sellOrder(tx: LedgerTransaction, order: SeatOrder, news: OrderNews<Sale, BookingAnnouncement>): Promise<PendingSale> {
+  return sellOnLockedRows(tx, await lockOpenCategories(tx, order.lines.map((line) => line.categoryId)), order, news);
 }
 
 /** Checks every line of the order on its locked row (sold out first, then short), and its code, and writes only if all pass. */
-export async function sellOnLockedRows(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder): Promise<PendingSale> {
-  const code = await takeSeats(tx, locked, order, 'sold');
+export async function sellOnLockedRows(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder, news: OrderNews<Sale, BookingAnnouncement>): Promise<PendingSale> {
+  const { code, soldOut } = await takeSeats(tx, locked, order, 'sold');
   const reference = generateReference();
   const lines = pricedLines(order, locked, reference, LineState.Sold, code);
   const booking = newBooking(order, lines, reference, code);
@@ -231,7 +237,19 @@ export async function sellOnLockedRows(tx: LedgerTransaction, locked: LockedCate
   const inserted = tx.write(insertBookings.statement(tx.dataSource, [booking]));
   void tx.write(insertLines.statement(tx.dataSource, lines));
   void tx.write(insertTickets.statement(tx.dataSource, tickets));
+  void tx.write(bookingMessagesStatement(tx.dataSource, [news.written({ booking, lines, tickets })]));
+  announceSoldOut(tx, soldOut, news);
   return { booking, lines, tickets, inserted };
+}
+
+/** `category.sold_out` for each category the order took the last seat of. */
+export function announceSoldOut(tx: LedgerTransaction, categories: TicketCategory[], news: Pick<OrderNews<unknown>, 'soldOut'>): void {
+  if (categories.length > 0) void tx.write(messagesStatement(tx.dataSource, categories.map((category) => news.soldOut(category))));
+}
+
+/** The categories an order has just taken the last seats of. */
+export function soldOutBy(categories: TicketCategory[]): TicketCategory[] {
+  return categories.filter((category) => seatsLeft(category) === 0);
 }
 
 /**
@@ -239,7 +257,7 @@ export async function sellOnLockedRows(tx: LedgerTransaction, locked: LockedCate
  * every line fits (sold out before short), a use of the code left — then the counters' writes.
  * Answers the order's code as it was locked, for pricing.
  */
-async function takeSeats(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder, as: keyof SeatChange): Promise<EventCode | undefined> {
+async function takeSeats(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder, as: keyof SeatChange): Promise<{ code?: EventCode; soldOut: TicketCategory[] }> {
   const now = new Date();
   const codes = new CodeUseChanges();
   for (const line of order.lines) await freeOverdueSeatsIfShort(tx, locked.get(line.categoryId) as TicketCategory, line.quantity, now, codes);
@@ -254,8 +272,9 @@ async function takeSeats(tx: LedgerTransaction, locked: LockedCategories, order:
     codes.take(code.id);
   }
   codes.write(tx);
-  for (const line of order.lines) changeSeats(tx, locked.get(line.categoryId) as TicketCategory, { [as]: line.quantity });
-  return code;
+  const categories = order.lines.map((line) => locked.get(line.categoryId) as TicketCategory);
+  order.lines.forEach((line, i) => changeSeats(tx, categories[i], { [as]: line.quantity }));
+  return { code, soldOut: soldOutBy(categories) };
 }
 
 /** Once the transaction has committed: the sale with the booking id the database gave it. */
@@ -264,9 +283,9 @@ export async function completed({ inserted, ...sale }: PendingSale): Promise<Sal
   return sale;
 }
 
-export async function holdSeats(tx: LedgerTransaction, order: HoldOrder): Promise<HeldOrder> {
+export async function holdSeats(tx: LedgerTransaction, order: HoldOrder, news: OrderNews<HeldOrder>): Promise<HeldOrder> {
   const locked = await lockOpenCategories(tx, order.lines.map((line) => line.categoryId));
-  const code = await takeSeats(tx, locked, order, 'held');
+  const { code, soldOut } = await takeSeats(tx, locked, order, 'held');
   const reference = generateReference();
   const lines = pricedLines(order, locked, reference, LineState.Held, code);
   const hold = Object.assign(new Hold(), {
@@ -283,6 +302,9 @@ export async function holdSeats(tx: LedgerTransaction, order: HoldOrder): Promis
   });
   void tx.write(insertLines.statement(tx.dataSource, lines));
   hold.id = insertedId(await tx.rows(insertHold.statement(tx.dataSource, [hold])));
+  // The subject lets the hold's release or expiry be announced from this message (holdEndedStatement).
+  void tx.write(messagesStatement(tx.dataSource, [{ ...news.written({ hold, lines }), subject: reference }]));
+  announceSoldOut(tx, soldOut, news);
   return { hold, lines };
 }
 
@@ -318,7 +340,7 @@ async function currentHold(tx: LedgerTransaction, hold: Hold): Promise<HoldState
 }
 
 /** Every line moves from held to sold, booked at the hold's prices under the hold's reference, with a ticket per seat; the booking keeps the hold's use of its code. */
-export async function confirmHold(tx: LedgerTransaction, hold: Hold): Promise<ConfirmedHold> {
+export async function confirmHold(tx: LedgerTransaction, hold: Hold, news: (sale: Sale) => Announcement): Promise<ConfirmedHold> {
   const { locked, lines } = await lockOrder(tx, hold.reference, true);
   const current = await currentHold(tx, hold);
   if (current.status === HoldStatus.Confirmed && current.bookingId !== null) return { bookingId: current.bookingId, created: false };
@@ -341,6 +363,8 @@ export async function confirmHold(tx: LedgerTransaction, hold: Hold): Promise<Co
   void tx.write(insertTickets.statement(tx.dataSource, tickets));
   const bookingId = insertedId(await tx.rows(insertBookings.statement(tx.dataSource, [booking])));
   void tx.write(markHoldConfirmed.statement(tx.dataSource, { id: hold.id, bookingId, confirmed: STATUS.holdConfirmed }));
+  booking.id = bookingId;
+  void tx.write(messagesStatement(tx.dataSource, [news({ booking, lines, tickets })]));
   return { bookingId, created: true };
 }
 
@@ -350,13 +374,16 @@ export async function releaseHold(tx: LedgerTransaction, hold: Hold): Promise<vo
   if (current.status === HoldStatus.Confirmed) throw new HoldAlreadyConfirmedError(hold.reference);
   returnSeatsOf(tx, locked, lines, LineState.Held);
   // An expired hold gave its use back when it expired; a released one when the event was cancelled.
-  if (current.status === HoldStatus.Active) giveUseBack(tx, hold.codeId);
+  if (current.status === HoldStatus.Active) {
+    giveUseBack(tx, hold.codeId);
+    void tx.write(holdEndedStatement(tx.dataSource, [hold.reference], 'hold.released', new Date()));
+  }
   void tx.write(deleteLines.statement(tx.dataSource, { reference: hold.reference }));
   void tx.write(deleteHold.statement(tx.dataSource, { id: hold.id }));
 }
 
 /** Cancels the booking, its tickets with it, and returns its seats to every category of its lines. */
-export async function returnSeats(tx: LedgerTransaction, booking: Booking): Promise<Booking> {
+export async function returnSeats(tx: LedgerTransaction, booking: Booking, news: (cancelled: Booking, tickets: Ticket[]) => Announcement): Promise<Booking> {
   const { locked, lines } = await lockOrder(tx, booking.reference, false);
   const [row] = await tx.rows(bookingState.statement(tx.dataSource, { id: booking.id }));
   if (row?.booking_status === BookingStatus.Cancelled) {
@@ -368,7 +395,10 @@ export async function returnSeats(tx: LedgerTransaction, booking: Booking): Prom
   void tx.write(markBookingCancelled.statement(tx.dataSource, { id: booking.id, cancelled: STATUS.cancelled, now }));
   void tx.write(moveLines.statement(tx.dataSource, { reference: booking.reference, from: STATUS.sold, to: STATUS.returned }));
   void tx.write(cancelTickets.statement(tx.dataSource, { reference: booking.reference, valid: STATUS.valid, void: STATUS.void }));
-  return Object.assign(booking, { status: BookingStatus.Cancelled, cancelledAt: now });
+  Object.assign(booking, { status: BookingStatus.Cancelled, cancelledAt: now });
+  const tickets = (await tx.rows(ticketsOf.statement(tx.dataSource, { reference: booking.reference }))).map(ticketFromRow);
+  void tx.write(messagesStatement(tx.dataSource, [news(booking, tickets)]));
+  return booking;
 }
 
 function giveUseBack(tx: LedgerTransaction, codeId: number | null): void {

@@ -105,24 +105,24 @@ export const overdueHeldSeats = new BuiltQuery((dataSource) =>
 
 export const returnOverdueLines = new BuiltQuery((dataSource) => dataSource.createQueryBuilder().update(OrderLine).set({ state: () => ':returned' }).where(OVERDUE_LINES));
 
-function overdueHoldsWithCodesQuery(lock: boolean): BuiltQuery {
+function overdueHoldsQuery(lock: boolean): BuiltQuery {
   return new BuiltQuery((dataSource) => {
     const builder = dataSource
       .getRepository(Hold)
       .createQueryBuilder('hold')
-      .select(['hold.id', 'hold.codeId'])
-      .where('hold.status = :active AND hold.expiresAt <= :now AND hold.codeId IS NOT NULL')
+      .select(['hold.id', 'hold.reference', 'hold.codeId'])
+      .where('hold.status = :active AND hold.expiresAt <= :now')
       .andWhere('hold.reference IN (SELECT mine.reference FROM order_lines mine WHERE mine.ticket_category_id = :categoryId)');
     return lock ? builder.setLock('pessimistic_write') : builder;
   });
 }
 
 /**
- * The codes of the holds about to expire (below), each hold's row locked: another category's
- * transaction may be expiring the same hold, and only the one that turns it from active gives its
- * code's use back.
+ * The holds about to expire (below), each hold's row locked: another category's transaction may
+ * be expiring the same hold, and only the one that turns it from active announces its expiry and
+ * gives its code's use back.
  */
-export const overdueHoldsWithCodes = { rowLock: overdueHoldsWithCodesQuery(true), exclusive: overdueHoldsWithCodesQuery(false) };
+export const overdueHolds = { rowLock: overdueHoldsQuery(true), exclusive: overdueHoldsQuery(false) };
 
 /** Holds with a line in the category that are past their time: expired as a whole, whichever category notices first. */
 export const expireOverdueHolds = new BuiltQuery((dataSource) =>
@@ -156,6 +156,25 @@ export const bookingIdsByReference = new BuiltQuery((dataSource) =>
 export const linesOf = new BuiltQuery((dataSource) =>
   dataSource.getRepository(OrderLine).createQueryBuilder('line').where('line.reference = :reference').orderBy('line.position', 'ASC'),
 );
+
+/** An order's tickets, in the order they were issued. */
+export const ticketsOf = new BuiltQuery((dataSource) =>
+  dataSource.getRepository(Ticket).createQueryBuilder('ticket').where('ticket.reference = :reference').orderBy('ticket.id', 'ASC'),
+);
+
+export function ticketFromRow(row: Record<string, unknown>): Ticket {
+  return Object.assign(new Ticket(), {
+    id: Number(row.ticket_id),
+    code: String(row.ticket_code),
+    reference: String(row.ticket_reference),
+    eventId: Number(row.ticket_event_id),
+    ticketCategoryId: Number(row.ticket_ticket_category_id),
+    attendeeName: row.ticket_attendee_name as string | null,
+    status: row.ticket_status as TicketStatus,
+    checkedInAt: readNullableDate(row.ticket_checked_in_at),
+    createdAt: readNullableDate(row.ticket_created_at) as Date,
+  });
+}
 
 export function orderLineFromRow(row: Record<string, unknown>): OrderLine {
   return Object.assign(new OrderLine(), {

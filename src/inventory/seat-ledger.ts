@@ -1,7 +1,9 @@
 import type { EntityManager } from 'typeorm';
+import type { Announcement, BookingAnnouncement } from '../outbox/announcements.js';
 import type { Booking } from './booking.entity.js';
 import type { Hold } from './hold.entity.js';
 import type { OrderLine } from './order-line.entity.js';
+import type { TicketCategory } from './ticket-category.entity.js';
 import type { Ticket } from './ticket.entity.js';
 
 /** The Nest provider token of the seat ledger: the adapter for the configured database. */
@@ -57,6 +59,17 @@ export interface ConfirmedHold {
   created: boolean;
 }
 
+/**
+ * What the caller announces of an order, rendered from what the ledger wrote, inside its
+ * transaction: the ledger knows the rows, the caller the JSON its API answers for them.
+ */
+export interface OrderNews<Entry, Message extends Announcement = Announcement> {
+  /** `booking.confirmed` of a sale, `hold.created` of a hold. */
+  written(entry: Entry): Message;
+  /** `category.sold_out`: the order took the category's last seat (its counters as locked, after the order). */
+  soldOut(category: TicketCategory): Announcement;
+}
+
 /** What an organiser changes on an existing category; the limit is checked against what is sold and held. */
 export interface CategoryTerms {
   categoryId: number;
@@ -74,18 +87,23 @@ export interface CategoryTerms {
  *
  * Adapters: MySQL (row locks, pipelined round trips, coalesced bookings) and SQLite (serialised
  * transactions). See docs/ARCHITECTURE.md.
+ *
+ * Every change a buyer or the clock makes is announced in its own transaction (the outbox, see
+ * src/outbox): booking.confirmed, hold.created and category.sold_out as the caller's news renders
+ * them, hold.released and hold.expired from the hold's `hold.created` message, booking.cancelled
+ * as the caller renders it. An organiser's change is announced by the organiser's own transaction.
  */
 export interface SeatLedger {
   /** Sells every line's seats, or none: a confirmed booking priced from the locked rows, a ticket per seat. */
-  book(order: SeatOrder): Promise<Sale>;
+  book(order: SeatOrder, news: OrderNews<Sale, BookingAnnouncement>): Promise<Sale>;
   /** Keeps every line's seats for the buyer until `expiresAt`, or none. */
-  hold(order: HoldOrder): Promise<HeldOrder>;
+  hold(order: HoldOrder, news: OrderNews<HeldOrder>): Promise<HeldOrder>;
   /** Moves the hold's seats from held to sold, booked at the hold's prices with a ticket per seat; the booking keeps its reference. */
-  confirmHold(hold: Hold): Promise<ConfirmedHold>;
+  confirmHold(hold: Hold, news: (sale: Sale) => Announcement): Promise<ConfirmedHold>;
   /** Frees the hold's seats at once, and gives its code's use back. */
   releaseHold(hold: Hold): Promise<void>;
   /** Cancels the booking and its tickets and returns its seats and its code's use; a booking already cancelled is answered as it is. */
-  returnSeats(booking: Booking): Promise<Booking>;
+  returnSeats(booking: Booking, news: (cancelled: Booking, tickets: Ticket[]) => Announcement): Promise<Booking>;
   /** Expires the category's overdue holds and returns their seats and codes' uses; answers how many seats came back. */
   expireOverdue(categoryId: number, now: Date): Promise<number>;
   /** Changes categories' price, limit and per-booking maximum; a limit never goes below the seats sold and held. */

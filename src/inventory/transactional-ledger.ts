@@ -1,9 +1,11 @@
 import type { EntityManager } from 'typeorm';
+import type { Announcement, BookingAnnouncement } from '../outbox/announcements.js';
 import type { Booking } from './booking.entity.js';
 import type { Hold } from './hold.entity.js';
 import { closeSales, changeTerms, completed, confirmHold, expireOverdue, holdSeats, releaseHold, returnSeats, sellOrder } from './ledger-operations.js';
 import { ManagerTransaction, type LedgerTransaction } from './ledger-transaction.js';
-import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, Sale, SeatLedger, SeatOrder } from './seat-ledger.js';
+import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, OrderNews, Sale, SeatLedger, SeatOrder } from './seat-ledger.js';
+import type { Ticket } from './ticket.entity.js';
 
 /**
  * The port on the ledger's operations (ledger-operations.ts), written once: an adapter says only
@@ -14,24 +16,24 @@ export abstract class TransactionalLedger implements SeatLedger {
 
   protected abstract inTransaction<T>(work: (tx: LedgerTransaction) => Promise<T>): Promise<T>;
 
-  async book(order: SeatOrder): Promise<Sale> {
-    return completed(await this.inTransaction((tx) => sellOrder(tx, order)));
+  async book(order: SeatOrder, news: OrderNews<Sale, BookingAnnouncement>): Promise<Sale> {
+    return completed(await this.inTransaction((tx) => sellOrder(tx, order, news)));
   }
 
-  hold(order: HoldOrder): Promise<HeldOrder> {
-    return this.inTransaction((tx) => holdSeats(tx, order));
+  hold(order: HoldOrder, news: OrderNews<HeldOrder>): Promise<HeldOrder> {
+    return this.inTransaction((tx) => holdSeats(tx, order, news));
   }
 
-  confirmHold(hold: Hold): Promise<ConfirmedHold> {
-    return this.inTransaction((tx) => confirmHold(tx, hold));
+  confirmHold(hold: Hold, news: (sale: Sale) => Announcement): Promise<ConfirmedHold> {
+    return this.inTransaction((tx) => confirmHold(tx, hold, news));
   }
 
   releaseHold(hold: Hold): Promise<void> {
     return this.inTransaction((tx) => releaseHold(tx, hold));
   }
 
-  returnSeats(booking: Booking): Promise<Booking> {
-    return this.inTransaction((tx) => returnSeats(tx, booking));
+  returnSeats(booking: Booking, news: (cancelled: Booking, tickets: Ticket[]) => Announcement): Promise<Booking> {
+    return this.inTransaction((tx) => returnSeats(tx, booking, news));
   }
 
   expireOverdue(categoryId: number, now: Date): Promise<number> {

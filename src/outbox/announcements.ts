@@ -76,7 +76,7 @@ export function bookingMessagesStatement(dataSource: DataSource, announcements: 
 export function holdEndedStatement(dataSource: DataSource, references: string[], type: 'hold.expired' | 'hold.released', now: Date): Statement {
   const { driver } = dataSource;
   const name = (identifier: string) => driver.escape(identifier);
-  const createdAt = driver.preparePersistentValue(now, dataSource.getMetadata(OutboxMessage).findColumnWithPropertyName('createdAt')!);
+  const createdAt: unknown = driver.preparePersistentValue(now, dataSource.getMetadata(OutboxMessage).findColumnWithPropertyName('createdAt')!);
   const sql =
     `INSERT INTO ${name('outbox_messages')} (${name('message_key')}, ${name('message_type')}, ${name('event_id')}, ${name('subject')}, ${name('message_data')}, ${name('created_at')}) ` +
     `SELECT CONCAT(created.${name('message_key')}, ?), ?, created.${name('event_id')}, created.${name('subject')}, created.${name('message_data')}, ? ` +

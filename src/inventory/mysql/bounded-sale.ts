@@ -1,5 +1,6 @@
 import { BusyTryAgainError } from '../../common/domain-error.js';
-import type { Sale, SeatOrder } from '../seat-ledger.js';
+import type { BookingAnnouncement } from '../../outbox/announcements.js';
+import type { OrderNews, Sale, SeatOrder } from '../seat-ledger.js';
 
 /**
  * A buyer's booking with the lock-wait bound as a promise kept from its arrival: if no transaction
@@ -16,6 +17,7 @@ export class BoundedSale {
 
   constructor(
     readonly request: SeatOrder,
+    readonly news: OrderNews<Sale, BookingAnnouncement>,
     boundMs: number,
   ) {
     this.answer = new Promise<Sale>((resolve, reject) => {

@@ -3,11 +3,12 @@ import type { DomainError } from '../../common/domain-error.js';
 import type { TransactionRunner } from '../../database/transaction-runner.js';
 import { generateReference } from '../../common/reference.js';
 import { CodeUseChanges } from '../code-uses.js';
-import { changeSeats, completed, freeOverdueSeatsIfShort, lockOpenCategories, newBooking, pricedLines, sellOnLockedRows, ticketsFor } from '../ledger-operations.js';
+import { announceSoldOut, changeSeats, completed, freeOverdueSeatsIfShort, lockOpenCategories, newBooking, pricedLines, sellOnLockedRows, soldOutBy, ticketsFor } from '../ledger-operations.js';
+import { bookingMessagesStatement, type BookingAnnouncement } from '../../outbox/announcements.js';
 import { bookingIdsByReference, insertBookings, insertLines, insertTickets } from '../ledger-statements.js';
 import type { LedgerTransaction } from '../ledger-transaction.js';
 import { LineState } from '../order-line.entity.js';
-import type { Sale, SeatOrder } from '../seat-ledger.js';
+import type { OrderNews, Sale, SeatOrder } from '../seat-ledger.js';
 import type { TicketCategory } from '../ticket-category.entity.js';
 import { allocateInArrivalOrder } from '../seat-rules.js';
 import { TransactionalLedger } from '../transactional-ledger.js';
@@ -37,8 +38,8 @@ export class MysqlSeatLedger extends TransactionalLedger {
     this.sales = coalescing ? new SaleCoalescer({ sellAlone: (sale) => this.sellAlone(sale), sellTogether: (sales) => this.sellTogether(sales) }) : undefined;
   }
 
-  override book(order: SeatOrder): Promise<Sale> {
-    const sale = new BoundedSale(order, this.lockWaitBoundMs);
+  override book(order: SeatOrder, news: OrderNews<Sale, BookingAnnouncement>): Promise<Sale> {
+    const sale = new BoundedSale(order, news, this.lockWaitBoundMs);
     // An order with a code runs alone: a batch shares one category's lock, and its buyers' codes
     // would each need their own lock, check and count inside it.
     if (this.sales && order.lines.length === 1 && order.code === undefined) return this.sales.sell(sale);
@@ -55,7 +56,7 @@ export class MysqlSeatLedger extends TransactionalLedger {
     const pending = await this.inTransaction(async (tx) => {
       const locked = await lockOpenCategories(tx, sale.request.lines.map((line) => line.categoryId));
       if (!sale.claim()) throw new NobodyWaiting();
-      return sellOnLockedRows(tx, locked, sale.request);
+      return sellOnLockedRows(tx, locked, sale.request, sale.news);
     });
     return completed(pending);
   }
@@ -72,25 +73,28 @@ export class MysqlSeatLedger extends TransactionalLedger {
       const { categoryId } = sales[0].request.lines[0];
       const category = (await lockOpenCategories(tx, [categoryId])).get(categoryId) as TicketCategory;
       claimed = sales.map((sale) => sale.claim());
-      const orders = sales.filter((_, i) => claimed[i]).map((sale) => sale.request);
+      const waiting = sales.filter((_, i) => claimed[i]);
+      const orders = waiting.map((sale) => sale.request);
       if (orders.length === 0) throw new NobodyWaiting();
       const quantities = orders.map((order) => order.lines[0].quantity);
       const codes = new CodeUseChanges();
       await freeOverdueSeatsIfShort(tx, category, sum(quantities), new Date(), codes);
       codes.write(tx);
       const refusals = allocateInArrivalOrder(category, quantities);
-      const accepted = orders.filter((_, i) => refusals[i] === undefined);
+      const accepted = waiting.filter((_, i) => refusals[i] === undefined);
       if (accepted.length === 0) return { refusals, sold: [], ids: Promise.resolve([]) };
-      changeSeats(tx, category, { sold: sum(accepted.map((order) => order.lines[0].quantity)) });
+      changeSeats(tx, category, { sold: sum(accepted.map(({ request }) => request.lines[0].quantity)) });
       const locked = new Map([[categoryId, category]]);
-      const sold = accepted.map((order): Sale => {
+      const sold = accepted.map(({ request }): Sale => {
         const reference = generateReference();
-        const lines = pricedLines(order, locked, reference, LineState.Sold);
-        return { booking: newBooking(order, lines, reference), lines, tickets: ticketsFor(reference, order.eventId, order.lines) };
+        const lines = pricedLines(request, locked, reference, LineState.Sold);
+        return { booking: newBooking(request, lines, reference), lines, tickets: ticketsFor(reference, request.eventId, request.lines) };
       });
       void tx.write(insertBookings.statement(this.dataSource, sold.map((sale) => sale.booking)));
       void tx.write(insertLines.statement(this.dataSource, sold.flatMap((sale) => sale.lines)));
       void tx.write(insertTickets.statement(this.dataSource, sold.flatMap((sale) => sale.tickets)));
+      void tx.write(bookingMessagesStatement(this.dataSource, sold.map((sale, i) => accepted[i].news.written(sale))));
+      announceSoldOut(tx, soldOutBy([category]), accepted[0].news);
       const references = sold.map((sale) => sale.booking.reference);
       return { refusals, sold, ids: tx.write(bookingIdsByReference.statement(this.dataSource, { references })) };
     });

@@ -10,7 +10,7 @@ const BOUND_MS = 60_000;
 
 function request(quantity: number, categoryId = 1, boundMs = BOUND_MS): BoundedSale {
   const order: SeatOrder = { eventId: 1, lines: [{ categoryId, quantity, attendeeNames: [] }], buyer: { name: null, email: null } };
-  return new BoundedSale(order, boundMs);
+  return new BoundedSale(order, { written: () => ({ type: 'booking.confirmed', eventId: 1, data: { id: 0, reference: '' } }), soldOut: () => ({ type: 'category.sold_out', eventId: 1, data: {} }) }, boundMs);
 }
 
 const quantityOf = (order: SeatOrder) => order.lines[0].quantity;

@@ -1,0 +1,89 @@
+import { messageBody, OutboxMessage } from '../src/outbox/outbox-message.entity.js';
+import { createEvent, organizerAuth } from './support/fixtures.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * What the API's changes leave in the outbox: one message per change, written by the change's own
+ * transaction, its data the JSON the API answered for the resource.
+ */
+let testApp: TestApp;
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+});
+
+afterAll(async () => {
+  await testApp.close();
+});
+
+async function messagesOf(eventId: number): Promise<{ type: string; data: unknown }[]> {
+  const messages = await testApp.dataSource.getRepository(OutboxMessage).find({ where: { eventId }, order: { id: 'ASC' } });
+  return messages.map((message) => ({ type: message.type, data: (JSON.parse(messageBody(message)) as { data: unknown }).data }));
+}
+
+async function newMessagesOf(eventId: number, seen: number): Promise<{ type: string; data: unknown }[]> {
+  return (await messagesOf(eventId)).slice(seen);
+}
+
+describe('the outbox', () => {
+  it("holds each change of an event as the organiser's API answered it", async () => {
+    const created = await createEvent(testApp, { ticket_categories: [{ name: 'VIP', price: 150, seats_limit: 50, seats_sold: 5 }] });
+    expect(await messagesOf(created.id)).toEqual([{ type: 'event.created', data: created }]);
+
+    const updated = await testApp.http().patch(`/events/${created.id}`).set('Authorization', organizerAuth).send({ venue: 'Hall B' });
+    expect(updated.status).toBe(200);
+    const refused = await testApp.http().patch(`/events/${created.id}`).set('Authorization', organizerAuth).send({ ticket_categories: [{ name: 'VIP', price: 150, seats_limit: 4 }] });
+    expect(refused.status).toBe(409);
+    const cancelled = await testApp.http().post(`/events/${created.id}/cancel`).set('Authorization', organizerAuth);
+    expect(cancelled.status).toBe(200);
+
+    expect(await newMessagesOf(created.id, 1)).toEqual([
+      { type: 'event.updated', data: updated.body },
+      { type: 'event.cancelled', data: cancelled.body },
+    ]);
+  });
+
+  it('holds a booking, its cancellation and a check-in as the API answered them, and nothing of a refusal', async () => {
+    const event = await createEvent(testApp, { ticket_categories: [{ name: 'VIP', price: 150, seats_limit: 2 }] });
+    const booked = await testApp.http().post(`/events/${event.id}/book`).send({ ticket_category: 'VIP', quantity: 1, customer_name: 'Ada' });
+    expect(booked.status).toBe(201);
+    const refused = await testApp.http().post(`/events/${event.id}/book`).send({ ticket_category: 'VIP', quantity: 2 });
+    expect(refused.status).toBe(409);
+
+    const key = await testApp.http().post(`/events/${event.id}/scanner-keys`).set('Authorization', organizerAuth);
+    const checkedIn = await testApp.http().post(`/events/${event.id}/check-ins`).set('Authorization', `Bearer ${key.body.key as string}`).send({ code: booked.body.tickets[0].code });
+    expect(checkedIn.status).toBe(200);
+    const again = await testApp.http().post(`/events/${event.id}/check-ins`).set('Authorization', `Bearer ${key.body.key as string}`).send({ code: booked.body.tickets[0].code });
+    expect(again.status).toBe(409);
+
+    const second = await testApp.http().post(`/events/${event.id}/book`).send({ ticket_category: 'VIP', quantity: 1 });
+    const cancelled = await testApp.http().post(`/bookings/${second.body.reference as string}/cancel`);
+    expect(cancelled.status).toBe(200);
+
+    const messages = await newMessagesOf(event.id, 1);
+    expect(messages.map((message) => message.type)).toEqual(['booking.confirmed', 'ticket.checked_in', 'booking.confirmed', 'category.sold_out', 'booking.cancelled']);
+    expect(messages[0].data).toEqual(booked.body);
+    const ticket = await testApp.http().get(`/tickets/${booked.body.tickets[0].code as string}`);
+    expect(messages[1].data).toEqual(ticket.body);
+    expect(messages[2].data).toEqual(second.body);
+    expect(messages[3].data).toEqual({ event: expect.objectContaining({ id: event.id, sold_out: true }), ticket_category: 'VIP' });
+    expect(messages[4].data).toEqual(cancelled.body);
+  });
+
+  it('holds a hold, its confirmation and its release as the API answered them', async () => {
+    const event = await createEvent(testApp);
+    const held = await testApp.http().post(`/events/${event.id}/holds`).send({ ticket_category: 'General', quantity: 2 });
+    expect(held.status).toBe(201);
+    const confirmed = await testApp.http().post(`/holds/${held.body.reference as string}/confirm`).send({ customer_name: 'Ada' });
+    expect(confirmed.status).toBe(201);
+    const released = await testApp.http().post(`/events/${event.id}/holds`).send({ ticket_category: 'VIP', quantity: 1 });
+    expect((await testApp.http().delete(`/holds/${released.body.reference as string}`)).status).toBe(204);
+
+    expect(await newMessagesOf(event.id, 1)).toEqual([
+      { type: 'hold.created', data: held.body },
+      { type: 'booking.confirmed', data: confirmed.body },
+      { type: 'hold.created', data: released.body },
+      { type: 'hold.released', data: released.body },
+    ]);
+  });
+});
