@@ -8,7 +8,8 @@
  * BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306), BENCH_DURATION (seconds, default 20).
  * BENCH_TRACING=on adds, on MariaDB, an app with tracing on (OTLP/HTTP to a receiver in this
  * process), measured next to the untraced one in every scenario: the notes give the ratio.
- * BENCH_SCENARIO=search runs the search scenario alone (MariaDB, then SQLite), writing nothing.
+ * BENCH_SCENARIO=search runs the search scenario alone (MariaDB, then SQLite), writing nothing;
+ * BENCH_SCENARIO=webhooks the webhook scenario alone (MariaDB), writing nothing.
  */
 import autocannon, { type Options, type Result } from 'autocannon';
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
@@ -32,6 +33,7 @@ const HOT_EVENTS = 100;
 const READ_CACHE_MS = 1000;
 const SEARCH_EVENTS = smoke ? 2_000 : 100_000;
 const ONLY_SEARCH = process.env.BENCH_SCENARIO === 'search';
+const ONLY_WEBHOOKS = process.env.BENCH_SCENARIO === 'webhooks';
 const SELL_OUT_SEATS = smoke ? 1_000 : 10_000;
 const TICKETS_TO_SCAN = smoke ? 1_000 : 10_000;
 const HUGE = 1_000_000_000;
@@ -42,6 +44,8 @@ const UNTRACED = 'app (coalescing on)';
 const TRACED = 'app (coalescing on, tracing)';
 /** Where the traced app exports to, when BENCH_TRACING=on. */
 let otlpSink: OtlpSink | undefined;
+const BENCH_ORGANIZER_KEY = 'bench-organizer-key-0123456789abcdefghijkl';
+const WEBHOOK_RECEIVER_PORT = 3208;
 const BOOK_BODY = JSON.stringify({ ticket_category: 'General', quantity: 1, customer_name: 'Bench Buyer', customer_email: 'buyer@example.com' });
 
 interface Target {
@@ -103,6 +107,9 @@ function appEnvironment(port: number, databaseUrl: string, coalescing: 'on' | 'o
     LOG_LEVEL: 'warn',
     HOLD_SWEEP_INTERVAL_SECONDS: '3600',
     READ_CACHE_MS: String(readCacheMs),
+    // The webhook scenario's receiver listens on loopback; every instance's worker may deliver to it.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    ORGANIZER_API_KEY: BENCH_ORGANIZER_KEY,
   };
 }
 
@@ -251,6 +258,75 @@ async function hotBook(db: BenchDatabase, targets: Target[], baseline: string | 
   }
   record(label, `bookings/s, ${CONNECTIONS} connections, ${DURATION} s`, byTarget, baseline, notes);
   return byTarget;
+}
+
+/** A webhook receiver in this process: what it got of each event, and when after the commit. */
+interface BenchReceiver {
+  server: Server;
+  delivered: Map<number, Set<string>>;
+  lagsMs: number[];
+}
+
+async function startReceiver(port: number): Promise<BenchReceiver> {
+  const receiver: BenchReceiver = { server: createServer(), delivered: new Map(), lagsMs: [] };
+  receiver.server.on('request', (request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const message = JSON.parse(Buffer.concat(chunks).toString()) as { timestamp: string; data: { event_id: number; reference: string } };
+      const references = receiver.delivered.get(message.data.event_id) ?? new Set<string>();
+      if (!references.has(message.data.reference)) receiver.lagsMs.push(Date.now() - Date.parse(message.timestamp));
+      receiver.delivered.set(message.data.event_id, references.add(message.data.reference));
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.server.listen(port, '127.0.0.1', resolve));
+  return receiver;
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? NaN;
+}
+
+async function organiserCall(target: Target, method: string, path: string, body: unknown): Promise<{ id: number }> {
+  const response = await fetch(target.url + path, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ORGANIZER_KEY}` }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as { id: number };
+}
+
+/**
+ * Hot-book on an event of an organiser with no webhook, then on one with a webhook to a local
+ * receiver: the ratio of the two, whether every booking's message arrived, the lag from commit to
+ * receipt, and how long the outbox took to drain once the load stopped.
+ */
+async function webhookDelivery(db: BenchDatabase, target: Target): Promise<void> {
+  const receiver = await startReceiver(WEBHOOK_RECEIVER_PORT);
+  const eventBody = () => ({ name: 'Webhook bench', venue: 'Hall', date: new Date(Date.now() + 33 * DAY).toISOString(), ticket_categories: [{ name: 'General', price: 25, seats_limit: 1_000_000 }] });
+  try {
+    const byTarget: Record<string, Measured> = {};
+    const quiet = await organiserCall(target, 'POST', '/events', eventBody());
+    byTarget['no webhook'] = measured(await load({ url: target.url, duration: DURATION, requests: bookingRequest([{ id: quiet.id } as SeededEvent]) }));
+    const webhook = await organiserCall(target, 'POST', '/webhooks', { url: `http://127.0.0.1:${WEBHOOK_RECEIVER_PORT}/hook`, events: ['booking.confirmed'] });
+    const announced = await organiserCall(target, 'POST', '/events', eventBody());
+    byTarget['one webhook'] = measured(await load({ url: target.url, duration: DURATION, requests: bookingRequest([{ id: announced.id } as SeededEvent]) }));
+    const loadStopped = Date.now();
+    const { bookings } = await db.categoryState(announced.id);
+    const deadline = Date.now() + 300_000;
+    while ((receiver.delivered.get(announced.id)?.size ?? 0) < bookings && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const drainedSeconds = (Date.now() - loadStopped) / 1000;
+    const arrived = receiver.delivered.get(announced.id)?.size ?? 0;
+    if (arrived !== bookings) failures.push(`webhooks: ${arrived} of ${bookings} bookings' messages arrived`);
+    const lags = [...receiver.lagsMs].sort((a, b) => a - b);
+    record('hot-book, one webhook', `bookings/s, ${CONNECTIONS} connections, ${DURATION} s, on one instance (${target.name})`, byTarget, 'no webhook', [
+      `${arrived} of ${bookings} bookings' booking.confirmed messages delivered`,
+      `lag from commit to receipt p50 ${percentile(lags, 0.5)} ms, p99 ${percentile(lags, 0.99)} ms`,
+      `outbox drained ${drainedSeconds.toFixed(1)} s after the load stopped`,
+    ]);
+    goal('hot-book with one webhook ≥ 0.9× with none', ratio(byTarget, 'one webhook', 'no webhook'), 0.9);
+    await fetch(`${target.url}/webhooks/${webhook.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${BENCH_ORGANIZER_KEY}` } });
+  } finally {
+    receiver.server.close();
+  }
 }
 
 /**
@@ -617,6 +693,11 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
       await search(db, [appOn]);
       return {};
     }
+    if (ONLY_WEBHOOKS) {
+      await warmUp(db, [appOn]);
+      await webhookDelivery(db, appOn);
+      return {};
+    }
     log('MariaDB: warm-up');
     await warmUp(db, [...writers, appCached]);
     log('MariaDB: hot-book');
@@ -624,6 +705,8 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
     goal('hot-book ≥ 3× the baseline, coalescing on', ratio(hot, appOn.name, baseline.name), 3);
     goal('hot-book ≥ 1.0× the baseline, coalescing off', ratio(hot, appOff.name, baseline.name), 1);
     goals.push({ goal: 'hot-book p99 ≤ 100 ms', measured: `${hot[appOn.name].p99} ms (on), ${hot[appOff.name].p99} ms (off)`, met: Math.max(hot[appOn.name].p99, hot[appOff.name].p99) <= 100 });
+    log('MariaDB: hot-book with a webhook');
+    await webhookDelivery(db, appOn);
     log('MariaDB: lock limit');
     const lockBound = await lockLimit(databaseUrl, db);
     record('hot-book vs lock limit', `bookings/s; the lock limit is the bare locking transaction, ${WORKERS_NOTE}`, { [appOn.name]: hot[appOn.name], 'lock limit': lockBound }, 'lock limit');
@@ -720,7 +803,7 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
   const rss = {
     ...(only === 'sqlite' ? {} : await onMysql()),
-    ...(only === 'mysql' ? {} : await onSqlite()),
+    ...(only === 'mysql' || ONLY_WEBHOOKS ? {} : await onSqlite()),
   };
   const apps = Object.entries(rss).filter(([target]) => target.includes('app'));
   if (apps.length > 0) {
@@ -730,7 +813,7 @@ async function main(): Promise<void> {
   otlpSink?.server.close();
   const text = table(rss);
   process.stdout.write(`${text}\n`);
-  if (!smoke && !only && !ONLY_SEARCH) writeResults(text);
+  if (!smoke && !only && !ONLY_SEARCH && !ONLY_WEBHOOKS) writeResults(text);
   if (failures.length > 0) {
     log(`FAILED: ${failures.join('; ')}`);
     process.exitCode = 1;

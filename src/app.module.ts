@@ -15,6 +15,7 @@ import { OrganizersModule } from './organizers/organizers.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TraceFlush } from './tracing/trace-flush.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
   imports: [
@@ -31,6 +32,7 @@ import { TraceFlush } from './tracing/trace-flush.js';
     BookingsModule,
     TicketsModule,
     CheckInModule,
+    WebhooksModule,
   ],
   providers: [ShutdownDeadline, TraceFlush],
 })

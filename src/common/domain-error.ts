@@ -114,6 +114,25 @@ export class CodeNotFoundError extends DomainError {
   }
 }
 
+export class WebhookNotFoundError extends DomainError {
+  constructor(id: number) {
+    super(ErrorCode.WebhookNotFound, `Webhook ${id} does not exist.`);
+  }
+}
+
+export class WebhookMessageNotFoundError extends DomainError {
+  constructor(webhookId: number, messageId: string) {
+    super(ErrorCode.WebhookMessageNotFound, `Webhook ${webhookId} has no message "${messageId}".`);
+  }
+}
+
+/** A URL the service will not call: not http(s), or a host that is or resolves to a non-public address. */
+export class WebhookUrlNotAllowedError extends DomainError {
+  constructor(reason: string) {
+    super(ErrorCode.WebhookUrlNotAllowed, reason);
+  }
+}
+
 export class CodeAlreadyExistsError extends DomainError {
   constructor(eventId: number, code: string) {
     super(ErrorCode.CodeAlreadyExists, `Event ${eventId} already has the code "${code}" (codes are compared ignoring case).`);

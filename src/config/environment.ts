@@ -39,6 +39,14 @@ export interface Environment {
   READ_CACHE_MS: number;
   /** ISO 4217: the currency of an event created without one (and of events that predate currencies). */
   DEFAULT_CURRENCY: string;
+  /** Lets webhook URLs reach loopback and private addresses (development and tests only). */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: boolean;
+  WEBHOOK_TIMEOUT_SECONDS: number;
+  WEBHOOK_LEASE_SECONDS: number;
+  WEBHOOK_RETRY_BASE_SECONDS: number;
+  WEBHOOK_MAX_ATTEMPTS: number;
+  WEBHOOK_RETENTION_DAYS: number;
+  WEBHOOK_POLL_INTERVAL_MS: number;
 }
 
 export const SWITCHES = ['on', 'off'] as const;
@@ -81,6 +89,24 @@ function readInteger(
     );
   }
   return value;
+}
+
+/** Seconds, fractions allowed (tests run retries and leases in tenths of a second). */
+function readSeconds(env: RawEnvironment, variable: string, fallback: number, min: number, max: number): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const text = raw.trim();
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || value < min || value > max) {
+    throw new ConfigurationError(variable, `must be a number of seconds from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function readBoolean(env: RawEnvironment, variable: string): boolean {
+  const value = readString(env, variable, 'false').toLowerCase();
+  if (value !== 'true' && value !== 'false') throw new ConfigurationError(variable, `must be true or false (got "${env[variable]}")`);
+  return value === 'true';
 }
 
 function readString(env: RawEnvironment, variable: string, fallback: string): string {
@@ -247,6 +273,19 @@ function readRequestTimeouts(env: RawEnvironment): Pick<Environment, 'HTTP_HEADE
   return { HTTP_HEADERS_TIMEOUT_SECONDS: headers, HTTP_REQUEST_TIMEOUT_SECONDS: request };
 }
 
+/**
+ * A lease must outlast the send it covers, or a slow receiver's message would be claimed and sent
+ * again by another instance while the first send is still waiting for its answer.
+ */
+function readWebhookTimes(env: RawEnvironment): Pick<Environment, 'WEBHOOK_TIMEOUT_SECONDS' | 'WEBHOOK_LEASE_SECONDS'> {
+  const timeout = readSeconds(env, 'WEBHOOK_TIMEOUT_SECONDS', 5, 0.1, 60);
+  const lease = readSeconds(env, 'WEBHOOK_LEASE_SECONDS', 30, 0.2, 3600);
+  if (lease <= timeout) {
+    throw new ConfigurationError('WEBHOOK_LEASE_SECONDS', `must be longer than WEBHOOK_TIMEOUT_SECONDS (${lease} <= ${timeout})`);
+  }
+  return { WEBHOOK_TIMEOUT_SECONDS: timeout, WEBHOOK_LEASE_SECONDS: lease };
+}
+
 /** Validates the process environment once at boot; used as ConfigModule's `validate`. */
 export function validateEnvironment(env: RawEnvironment): Environment {
   const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
@@ -274,5 +313,12 @@ export function validateEnvironment(env: RawEnvironment): Environment {
     // Up to a minute: availability shown from memory any longer than that would mislead buyers.
     READ_CACHE_MS: readInteger(env, 'READ_CACHE_MS', 0, 0, 60_000),
     DEFAULT_CURRENCY: readDefaultCurrency(env),
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS'),
+    ...readWebhookTimes(env),
+    WEBHOOK_RETRY_BASE_SECONDS: readSeconds(env, 'WEBHOOK_RETRY_BASE_SECONDS', 10, 0.01, 3600),
+    WEBHOOK_MAX_ATTEMPTS: readInteger(env, 'WEBHOOK_MAX_ATTEMPTS', 15, 1, 100),
+    // At least a day, the longest a hold lives: a hold's end is announced from its hold.created message.
+    WEBHOOK_RETENTION_DAYS: readInteger(env, 'WEBHOOK_RETENTION_DAYS', 7, 1, 3650),
+    WEBHOOK_POLL_INTERVAL_MS: readInteger(env, 'WEBHOOK_POLL_INTERVAL_MS', 500, 10, 60_000),
   };
 }

@@ -12,6 +12,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.ValidationFailed:
     case ErrorCode.MalformedJson:
     case ErrorCode.MalformedRequest:
+    case ErrorCode.WebhookUrlNotAllowed:
       return 400;
     case ErrorCode.Unauthorized:
       return 401;
@@ -22,6 +23,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.TicketNotFound:
     case ErrorCode.ScannerKeyNotFound:
     case ErrorCode.CodeNotFound:
+    case ErrorCode.WebhookNotFound:
+    case ErrorCode.WebhookMessageNotFound:
       return 404;
     case ErrorCode.EventInPast:
     case ErrorCode.EventCancelled:

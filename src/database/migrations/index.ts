@@ -8,6 +8,7 @@ import { OrdersAndTickets1765008000000 } from './1765008000000-orders-and-ticket
 import { ScannerKeys1765094400000 } from './1765094400000-scanner-keys.js';
 import { OrganiserConfig1765180800000 } from './1765180800000-organiser-config.js';
 import { Outbox1765267200000 } from './1765267200000-outbox.js';
+import { Webhooks1765353600000 } from './1765353600000-webhooks.js';
 
 /** Listed explicitly (not globbed) so the same list works from src/ under tests and from dist/. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   ScannerKeys1765094400000,
   OrganiserConfig1765180800000,
   Outbox1765267200000,
+  Webhooks1765353600000,
 ];

@@ -1,0 +1,153 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { STATUS_CODES } from 'node:http';
+import type { Environment } from '../config/environment.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { messageBody } from '../outbox/outbox-message.entity.js';
+import { retryDelayMs } from './retry-schedule.js';
+import { webhookSignature } from './signature.js';
+import { DeliveryStatus } from './webhook-delivery.entity.js';
+import { WebhookStatus } from './webhook-endpoint.entity.js';
+import { WebhookMetrics } from './webhook-metrics.js';
+import { sendWebhook, type SendOutcome } from './webhook-sender.js';
+import { WebhooksRepository, type ClaimedDelivery, type DeliveryOutcome } from './webhooks.repository.js';
+
+/** Messages fanned out, and deliveries claimed (and sent at once), per round. */
+const BATCH = 50;
+const PURGE_EVERY_MS = 60_000;
+
+/**
+ * The worker every instance runs: fans the outbox out to endpoints and delivers what is due, at
+ * least once, never from the request that caused a message. Rounds follow one another while there
+ * is work and then wait WEBHOOK_POLL_INTERVAL_MS; a round never overlaps the previous one.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookDispatcher.name);
+  private readonly settings: Pick<Environment, 'WEBHOOK_TIMEOUT_SECONDS' | 'WEBHOOK_LEASE_SECONDS' | 'WEBHOOK_RETRY_BASE_SECONDS' | 'WEBHOOK_MAX_ATTEMPTS' | 'WEBHOOK_RETENTION_DAYS' | 'WEBHOOK_POLL_INTERVAL_MS' | 'WEBHOOK_ALLOW_PRIVATE_NETWORKS'>;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private wokenMidRound = false;
+  private lastPurge = 0;
+
+  constructor(
+    private readonly repository: WebhooksRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly metrics: WebhookMetrics,
+    config: ConfigService<Environment, true>,
+  ) {
+    const setting = <K extends keyof Environment>(key: K) => config.get(key, { infer: true });
+    this.settings = {
+      WEBHOOK_TIMEOUT_SECONDS: setting('WEBHOOK_TIMEOUT_SECONDS'),
+      WEBHOOK_LEASE_SECONDS: setting('WEBHOOK_LEASE_SECONDS'),
+      WEBHOOK_RETRY_BASE_SECONDS: setting('WEBHOOK_RETRY_BASE_SECONDS'),
+      WEBHOOK_MAX_ATTEMPTS: setting('WEBHOOK_MAX_ATTEMPTS'),
+      WEBHOOK_RETENTION_DAYS: setting('WEBHOOK_RETENTION_DAYS'),
+      WEBHOOK_POLL_INTERVAL_MS: setting('WEBHOOK_POLL_INTERVAL_MS'),
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: setting('WEBHOOK_ALLOW_PRIVATE_NETWORKS'),
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Starts a round now rather than at the next poll (a delivery was just made due by hand). */
+  wake(): void {
+    if (this.running === undefined) this.schedule(0);
+    else this.wokenMidRound = true;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.round(), delayMs);
+    this.timer.unref();
+  }
+
+  private round(): Promise<void> {
+    this.running ??= this.work()
+      .catch((error: unknown) => {
+        this.logger.warn(`Webhook round failed, will retry: ${String(error)}`);
+        return false;
+      })
+      .then((moreWaiting) => {
+        this.running = undefined;
+        this.schedule(moreWaiting || this.wokenMidRound ? 0 : this.settings.WEBHOOK_POLL_INTERVAL_MS);
+        this.wokenMidRound = false;
+      });
+    return this.running;
+  }
+
+  /** One round; answers whether a full batch suggests more is waiting. */
+  private async work(): Promise<boolean> {
+    const fannedOut = await this.transactions.run((manager) => this.repository.fanOut(manager, new Date(), BATCH));
+    const leaseMs = this.settings.WEBHOOK_LEASE_SECONDS * 1000;
+    const claimed = await this.transactions.run((manager) => this.repository.claimDue(manager, new Date(), leaseMs, BATCH));
+    await Promise.all(claimed.map((delivery) => this.deliver(delivery)));
+    await this.purgeNowAndThen();
+    return fannedOut === BATCH || claimed.length === BATCH;
+  }
+
+  private async deliver(delivery: ClaimedDelivery): Promise<void> {
+    const { endpoint, message } = delivery;
+    if (endpoint.status !== WebhookStatus.Active) {
+      // Disabled after the message was fanned out: it waits with the endpoint's other deliveries.
+      await this.record(delivery, { status: DeliveryStatus.Pending, nextAttemptAt: null, lastStatusCode: null, lastError: null, deliveredAt: null, attempts: delivery.attempts - 1 });
+      return;
+    }
+    const now = new Date();
+    const body = messageBody(message);
+    const timestamp = Math.floor(now.getTime() / 1000);
+    const secrets = endpoint.previousSecret && endpoint.previousSecretUntil && endpoint.previousSecretUntil > now ? [endpoint.secret, endpoint.previousSecret] : [endpoint.secret];
+    const headers = { 'webhook-id': message.messageKey, 'webhook-timestamp': String(timestamp), 'webhook-signature': webhookSignature(secrets, message.messageKey, timestamp, body) };
+    const sent = await sendWebhook({ url: endpoint.url, headers, body }, this.settings.WEBHOOK_TIMEOUT_SECONDS * 1000, this.settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS);
+    await this.settle(delivery, sent);
+  }
+
+  private async settle(delivery: ClaimedDelivery, sent: SendOutcome): Promise<void> {
+    const now = new Date();
+    const statusCode = 'statusCode' in sent ? sent.statusCode : null;
+    if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
+      if (await this.record(delivery, { status: DeliveryStatus.Delivered, nextAttemptAt: null, lastStatusCode: statusCode, lastError: null, deliveredAt: now })) {
+        this.metrics.recordAttempt('delivered', (now.getTime() - delivery.message.createdAt.getTime()) / 1000);
+      }
+      return;
+    }
+    const lastError = 'error' in sent ? sent.error : `answered ${statusCode} ${STATUS_CODES[statusCode!] ?? ''}`.trim() + (statusCode! >= 300 && statusCode! < 400 ? ' (redirects are not followed)' : '');
+    if (statusCode === 410) {
+      await this.transactions.run(async (manager) => {
+        if (!(await this.repository.recordOutcome(manager, delivery, { status: DeliveryStatus.Failed, nextAttemptAt: null, lastStatusCode: 410, lastError, deliveredAt: null }))) return;
+        await this.repository.updateEndpoint(manager, delivery.endpoint.id, { status: WebhookStatus.Disabled });
+        await this.repository.parkDeliveries(manager, delivery.endpoint.id);
+        this.logger.warn(`Webhook ${delivery.endpoint.id} answered 410 Gone: disabled`);
+        this.metrics.recordAttempt('endpoint_gone');
+      });
+      return;
+    }
+    const givingUp = delivery.attempts >= this.settings.WEBHOOK_MAX_ATTEMPTS;
+    const nextAttemptAt = givingUp ? null : new Date(now.getTime() + retryDelayMs(delivery.attempts, this.settings.WEBHOOK_RETRY_BASE_SECONDS * 1000));
+    if (await this.record(delivery, { status: givingUp ? DeliveryStatus.Failed : DeliveryStatus.Pending, nextAttemptAt, lastStatusCode: statusCode, lastError, deliveredAt: null })) {
+      this.metrics.recordAttempt(givingUp ? 'failed' : 'retrying');
+    }
+  }
+
+  private record(delivery: ClaimedDelivery, outcome: DeliveryOutcome): Promise<boolean> {
+    return this.transactions.run((manager) => this.repository.recordOutcome(manager, delivery, outcome));
+  }
+
+  private async purgeNowAndThen(): Promise<void> {
+    if (Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = Date.now();
+    const cutoff = new Date(Date.now() - this.settings.WEBHOOK_RETENTION_DAYS * 86_400_000);
+    const purged = await this.transactions.run((manager) => this.repository.purge(manager, cutoff));
+    if (purged > 0) this.logger.log(`Purged ${purged} delivered webhook message(s) older than ${this.settings.WEBHOOK_RETENTION_DAYS} days`);
+  }
+}
