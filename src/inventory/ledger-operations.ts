@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 import { EventCancelledError, HoldAlreadyConfirmedError, HoldExpiredError, HoldNotFoundError, SeatsLimitBelowSoldError } from '../common/domain-error.js';
 import { generateReference } from '../common/reference.js';
 import { generateTicketCode } from '../common/ticket-code.js';
@@ -419,7 +418,7 @@ export async function expireOverdue(tx: LedgerTransaction, categoryId: number, n
  * Changes categories in id order under their locks, so a new seats_limit is checked against the
  * seats sold and held at that moment and no booking can slip past it.
  */
-export async function changeTerms(tx: LedgerTransaction, manager: EntityManager, changes: CategoryTerms[], now: Date): Promise<void> {
+export async function changeTerms(tx: LedgerTransaction, changes: CategoryTerms[], now: Date): Promise<void> {
   const locked = await lockCategories(tx, changes.map((change) => change.categoryId));
   const codes = new CodeUseChanges();
   for (const change of [...changes].sort((a, b) => a.categoryId - b.categoryId)) {
@@ -434,7 +433,8 @@ export async function changeTerms(tx: LedgerTransaction, manager: EntityManager,
       ...(change.seatsLimit !== undefined && { seatsLimit: change.seatsLimit }),
       ...(change.maxPerBooking !== undefined && { maxPerBooking: change.maxPerBooking }),
     };
-    if (Object.keys(values).length > 0) await manager.update(TicketCategory, { id: category.id }, values);
+    // Through the transaction, after the expiry's writes: a lower limit is checked against the held seats they return.
+    if (Object.keys(values).length > 0) await tx.rows(tx.dataSource.createQueryBuilder().update(TicketCategory).set(values).where('id = :id', { id: category.id }).getQueryAndParameters());
   }
   codes.write(tx);
 }

@@ -21,21 +21,44 @@ export interface LedgerTransaction {
   write(statement: Statement): Promise<unknown>;
 }
 
-/** A ledger transaction on a TypeORM transaction's manager: each write runs at once, in order. */
+/**
+ * A ledger transaction on a TypeORM transaction's manager: each statement runs once the one before
+ * it has. Issued at once, they did not run in order: TypeORM's better-sqlite3 runner prepares a
+ * statement it has not cached behind one more await than a cached one, so a new INSERT of a
+ * booking ran after the outbox INSERT … SELECT that reads it, and the message was lost.
+ */
 export class ManagerTransaction implements LedgerTransaction {
   private readonly running: Promise<unknown>[] = [];
+  private previous: Promise<unknown> = Promise.resolve();
 
-  constructor(
+  private constructor(
     private readonly manager: EntityManager,
     readonly locksRows: boolean,
   ) {}
+
+  /**
+   * Runs `work` and answers once every statement it issued has run, also when it fails: the
+   * transaction ends (COMMIT or ROLLBACK) after them, never with one still queued that would then
+   * run outside it.
+   */
+  static async run<T>(manager: EntityManager, locksRows: boolean, work: (tx: ManagerTransaction) => Promise<T>): Promise<T> {
+    const tx = new ManagerTransaction(manager, locksRows);
+    try {
+      const outcome = await work(tx);
+      await tx.settled();
+      return outcome;
+    } catch (error) {
+      await tx.settled().catch(() => undefined);
+      throw error;
+    }
+  }
 
   get dataSource(): DataSource {
     return this.manager.connection;
   }
 
   rows(statement: Statement): Promise<Record<string, unknown>[]> {
-    return this.manager.query(...statement);
+    return this.inOrder(statement);
   }
 
   async rowsOfEach(statements: Statement[]): Promise<Record<string, unknown>[][]> {
@@ -45,14 +68,19 @@ export class ManagerTransaction implements LedgerTransaction {
   }
 
   write(statement: Statement): Promise<unknown> {
-    const result = this.manager.query(...statement);
-    result.catch(() => undefined);
+    const result = this.inOrder(statement);
     this.running.push(result);
     return result;
   }
 
   /** Every write has run; a failed one fails the transaction. */
-  async settled(): Promise<void> {
+  private async settled(): Promise<void> {
     await Promise.all(this.running);
+  }
+
+  private inOrder(statement: Statement): Promise<Record<string, unknown>[]> {
+    const result = this.previous.then(() => this.manager.query<Record<string, unknown>[]>(...statement));
+    this.previous = result.catch(() => undefined);
+    return result;
   }
 }

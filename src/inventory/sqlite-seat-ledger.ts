@@ -15,11 +15,6 @@ export class SqliteSeatLedger extends TransactionalLedger {
   }
 
   protected inTransaction<T>(work: (tx: ManagerTransaction) => Promise<T>): Promise<T> {
-    return this.transactions.run(async (manager) => {
-      const tx = new ManagerTransaction(manager, false);
-      const outcome = await work(tx);
-      await tx.settled();
-      return outcome;
-    });
+    return this.transactions.run((manager) => ManagerTransaction.run(manager, false, work));
   }
 }

@@ -42,14 +42,10 @@ export abstract class TransactionalLedger implements SeatLedger {
 
   /** In the caller's transaction; its writes have all run (or failed it) once this settles. */
   async changeTerms(manager: EntityManager, changes: CategoryTerms[], now: Date): Promise<void> {
-    const tx = new ManagerTransaction(manager, this.locksRows);
-    await changeTerms(tx, manager, changes, now);
-    await tx.settled();
+    await ManagerTransaction.run(manager, this.locksRows, (tx) => changeTerms(tx, changes, now));
   }
 
   async closeSales(manager: EntityManager, eventId: number, categoryIds: number[], now: Date): Promise<void> {
-    const tx = new ManagerTransaction(manager, this.locksRows);
-    await closeSales(tx, eventId, categoryIds, now);
-    await tx.settled();
+    await ManagerTransaction.run(manager, this.locksRows, (tx) => closeSales(tx, eventId, categoryIds, now));
   }
 }
