@@ -7,6 +7,7 @@ import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { WebhookMetrics } from './webhook-metrics.js';
+import { RequestRate } from './request-rate.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 import { WebhooksService } from './webhooks.service.js';
@@ -15,6 +16,6 @@ import { WebhooksService } from './webhooks.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookEndpoint, WebhookDelivery, OutboxMessage]), DatabaseModule, IdempotencyModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhooksRepository, WebhookDispatcher, WebhookMetrics],
+  providers: [WebhooksService, WebhooksRepository, WebhookDispatcher, WebhookMetrics, RequestRate],
 })
 export class WebhooksModule {}

@@ -177,6 +177,24 @@ export class WebhooksRepository {
     return result.affected === 1;
   }
 
+  /** Marks a round's deliveries delivered, those whose lease the round still holds, one UPDATE per status code answered. */
+  async recordDelivered(manager: EntityManager, delivered: { delivery: ClaimedDelivery; statusCode: number }[], now: Date): Promise<void> {
+    const byStatus = new Map<string, { leaseToken: string; statusCode: number; ids: number[] }>();
+    for (const { delivery, statusCode } of delivered) {
+      const key = `${delivery.leaseToken} ${statusCode}`;
+      if (!byStatus.has(key)) byStatus.set(key, { leaseToken: delivery.leaseToken, statusCode, ids: [] });
+      byStatus.get(key)!.ids.push(delivery.id);
+    }
+    for (const { leaseToken, statusCode, ids } of byStatus.values()) {
+      await manager
+        .createQueryBuilder()
+        .update(WebhookDelivery)
+        .set({ status: DeliveryStatus.Delivered, nextAttemptAt: null, lastStatusCode: statusCode, lastError: null, deliveredAt: now, leaseToken: null })
+        .where('id IN (:...ids) AND lease_token = :leaseToken', { ids, leaseToken })
+        .execute();
+    }
+  }
+
   /** Makes a delivery due now, whatever its state (also a delivered or failed one). */
   async retryNow(manager: EntityManager, endpointId: number, messageKey: string, now: Date): Promise<boolean> {
     const message = await manager.findOne(OutboxMessage, { select: { id: true }, where: { messageKey } });
