@@ -295,6 +295,20 @@ describe('webhook messages', () => {
     expect(delivered.id).toBe(parked.id);
   });
 
+  it("are kept when another organiser tries to delete their webhook, and go with it when its owner does", async () => {
+    const [auth, rival] = [await organiser(), await organiser()];
+    const hook = await receiver();
+    const { id } = (await subscribe(auth, { url: hook.url(), events: ['booking.confirmed'] })).body as { id: number };
+    await book(await eventOf(auth));
+    await deliveriesWhen(auth, id, (list) => list[0]?.status === 'delivered');
+
+    expect((await testApp.http().delete(`/webhooks/${id}`).set('Authorization', rival)).status).toBe(404);
+    expect((await deliveries(auth, id)).body).toHaveLength(1);
+
+    expect((await testApp.http().delete(`/webhooks/${id}`).set('Authorization', auth)).status).toBe(204);
+    expect(await testApp.dataSource.getRepository(WebhookDelivery).countBy({ endpointId: id })).toBe(0);
+  });
+
   it('carry a signature under each secret for a day after a rotation', async () => {
     const auth = await organiser();
     const hook = await receiver();

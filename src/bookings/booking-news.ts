@@ -28,10 +28,6 @@ export function holdNews(event: Event): OrderNews<HeldOrder> {
   };
 }
 
-export function confirmedHoldNews(event: Event): (sale: Sale) => Announcement {
-  return (sale) => ({ type: 'booking.confirmed', eventId: event.id, data: mapBooking({ ...sale, event }) });
-}
-
 export function cancelledNews(event: Event, lines: OrderLine[]): (cancelled: Booking, tickets: Ticket[]) => Announcement {
   return (booking, tickets) => ({ type: 'booking.cancelled', eventId: event.id, data: mapBooking({ booking, event, lines, tickets }) });
 }

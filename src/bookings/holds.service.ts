@@ -8,7 +8,7 @@ import { EventsService } from '../events/events.service.js';
 import { HoldStatus, type Hold } from '../inventory/hold.entity.js';
 import { SEAT_LEDGER, type SeatLedger } from '../inventory/seat-ledger.js';
 import type { BookingDetails, HoldDetails } from './booking-details.js';
-import { confirmedHoldNews, holdNews } from './booking-news.js';
+import { holdNews, saleNews } from './booking-news.js';
 import { CodesService } from '../codes/codes.service.js';
 import { BookingsService, buyerOf, redemptionOf, requestedCode, seatLine } from './bookings.service.js';
 import type { CreateBookingDto } from './dto/create-booking.dto.js';
@@ -65,7 +65,7 @@ export class HoldsService {
     if (hold.status === HoldStatus.Expired || hold.expiresAt.getTime() <= now.getTime()) throw new HoldExpiredError(hold.reference);
     const event = await this.events.findOne(hold.eventId);
     assertOnSale(event, now);
-    const { bookingId, created } = await this.ledger.confirmHold(hold, confirmedHoldNews(event));
+    const { bookingId, created } = await this.ledger.confirmHold(hold, saleNews(event).written);
     return { booking: await this.bookings.findById(bookingId), created };
   }
 

@@ -56,14 +56,9 @@ export class EventsService {
     const problems = categories.flatMap((category, index) => categoryProblems(`ticket_categories.${index}`, category, fields.currency, fields.date));
     if (problems.length > 0) throw new ValidationFailedError(problems);
     // A new event takes a place in the list: the cached pages from there on hold other events now.
-    const id = await this.transactions
-      .run(async (manager) => {
-        const created = await this.events.insert(manager, fields, categories);
-        await this.announce(manager, 'event.created', created);
-        return created;
-      })
+    return this.transactions
+      .run(async (manager) => this.announce(manager, 'event.created', await this.events.insert(manager, fields, categories)))
       .finally(() => this.readCache.invalidatePages());
-    return this.findOne(id);
   }
 
   /** Past events too; held seats are counted as of now. */
@@ -119,7 +114,7 @@ export class EventsService {
    */
   async update(id: number, organizerId: number, dto: UpdateEventDto): Promise<Event> {
     const { currency } = await this.findChangeable(id, organizerId);
-    await this.transactions.run(async (manager) => {
+    return this.transactions.run(async (manager) => {
       const now = new Date();
       const current = await this.lockedEvent(manager, id);
       assertChangeable(current, now);
@@ -144,9 +139,8 @@ export class EventsService {
       }
       await this.events.insertCategories(manager, id, additions.map((addition) => newCategory({ ...addition, seatsSold: 0 })));
       await this.events.update(manager, id, eventChanges(dto));
-      await this.announce(manager, 'event.updated', id);
+      return this.announce(manager, 'event.updated', id);
     }).finally(() => this.dropCachedReads(id, dto.date !== undefined));
-    return this.findOne(id);
   }
 
   /** Cancels the event with everything sold or held for it, in one transaction. Cancelling again answers the cancelled event. */
@@ -155,16 +149,16 @@ export class EventsService {
     if (event.status === EventStatus.Cancelled) return event;
     if (hasTakenPlace(event, new Date())) throw new EventInPastError(id, 'cancelled');
 
-    await this.transactions.run(async (manager) => {
+    const cancelled = await this.transactions.run(async (manager) => {
       const now = new Date();
       const current = await this.lockedEvent(manager, id);
-      if (current.status === EventStatus.Cancelled) return;
+      if (current.status === EventStatus.Cancelled) return undefined;
       if (hasTakenPlace(current, now)) throw new EventInPastError(id, 'cancelled');
       await this.ledger.closeSales(manager, id, event.ticketCategories.map((category) => category.id), now);
       await this.events.markCancelled(manager, id, now);
-      await this.announce(manager, 'event.cancelled', id);
+      return this.announce(manager, 'event.cancelled', id);
     }).finally(() => this.dropCachedReads(id, false));
-    return this.findOne(id);
+    return cancelled ?? this.findOne(id);
   }
 
   /**
@@ -179,12 +173,13 @@ export class EventsService {
 
   /**
    * The event as its organiser sees it after the change, read and announced inside the change's
-   * transaction. Cancelling an event cancels its bookings and releases its holds with it: that is
-   * one `event.cancelled`, not a message per booking.
+   * transaction, and answered to the organiser as announced. Cancelling an event cancels its
+   * bookings and releases its holds with it: that is one `event.cancelled`, not a message per booking.
    */
-  private async announce(manager: EntityManager, type: 'event.created' | 'event.updated' | 'event.cancelled', id: number): Promise<void> {
+  private async announce(manager: EntityManager, type: 'event.created' | 'event.updated' | 'event.cancelled', id: number): Promise<Event> {
     const event = (await this.events.findOneIn(manager, id)) as Event;
     await manager.query(...messagesStatement(manager.connection, [{ type, eventId: id, data: mapEvent(event, event.organizerId ?? undefined) }]));
+    return event;
   }
 
   private async lockedEvent(manager: EntityManager, id: number): Promise<Pick<Event, 'id' | 'status' | 'date'>> {

@@ -65,9 +65,9 @@ export interface ConfirmedHold {
  */
 export interface OrderNews<Entry, Message extends Announcement = Announcement> {
   /** `booking.confirmed` of a sale, `hold.created` of a hold. */
-  written(entry: Entry): Message;
+  written: (entry: Entry) => Message;
   /** `category.sold_out`: the order took the category's last seat (its counters as locked, after the order). */
-  soldOut(category: TicketCategory): Announcement;
+  soldOut: (category: TicketCategory) => Announcement;
 }
 
 /** What an organiser changes on an existing category; the limit is checked against what is sold and held. */

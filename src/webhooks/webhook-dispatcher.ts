@@ -151,13 +151,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const statusCode = 'statusCode' in sent ? sent.statusCode : null;
     const lastError = 'error' in sent ? sent.error : `answered ${statusCode} ${STATUS_CODES[statusCode!] ?? ''}`.trim() + (statusCode! >= 300 && statusCode! < 400 ? ' (redirects are not followed)' : '');
     if (statusCode === 410) {
-      await this.transactions.run(async (manager) => {
-        if (!(await this.repository.recordOutcome(manager, delivery, { status: DeliveryStatus.Failed, nextAttemptAt: null, lastStatusCode: 410, lastError, deliveredAt: null }))) return;
+      const disabled = await this.transactions.run(async (manager) => {
+        if (!(await this.repository.recordOutcome(manager, delivery, { status: DeliveryStatus.Failed, nextAttemptAt: null, lastStatusCode: 410, lastError, deliveredAt: null }))) return false;
         await this.repository.updateEndpoint(manager, delivery.endpoint.id, { status: WebhookStatus.Disabled });
         await this.repository.parkDeliveries(manager, delivery.endpoint.id);
+        return true;
+      });
+      // Counted once committed: a transaction run again after a deadlock would count it twice.
+      if (disabled) {
         this.logger.warn(`Webhook ${delivery.endpoint.id} answered 410 Gone: disabled`);
         this.metrics.recordAttempt('endpoint_gone');
-      });
+      }
       return;
     }
     const givingUp = delivery.attempts >= this.settings.WEBHOOK_MAX_ATTEMPTS;

@@ -76,8 +76,8 @@ export class WebhooksRepository {
     await manager.update(WebhookEndpoint, { id }, changes);
   }
 
+  /** Its deliveries go with it (ON DELETE CASCADE), and only if it is the organiser's own. */
   async deleteEndpoint(manager: EntityManager, id: number, organizerId: number): Promise<boolean> {
-    await manager.delete(WebhookDelivery, { endpointId: id });
     const result = await manager.delete(WebhookEndpoint, { id, organizerId });
     return result.affected === 1;
   }
@@ -240,7 +240,7 @@ export class WebhooksRepository {
 
   /**
    * Deletes messages fanned out before `cutoff` none of whose deliveries is still pending or
-   * failed (a failed one may yet be retried by hand); their deliveries go with them.
+   * failed (a failed one may yet be retried by hand); their deliveries go with them (ON DELETE CASCADE).
    */
   async purge(manager: EntityManager, cutoff: Date): Promise<number> {
     const name = (identifier: string) => manager.connection.driver.escape(identifier);
@@ -252,7 +252,6 @@ export class WebhooksRepository {
     );
     const messageIds = rows.map((row) => Number(row.id));
     if (messageIds.length === 0) return 0;
-    await manager.createQueryBuilder().delete().from(WebhookDelivery).where('messageId IN (:...messageIds)', { messageIds }).execute();
     await manager.delete(OutboxMessage, messageIds);
     return messageIds.length;
   }
