@@ -15,6 +15,7 @@ import { OrganizersModule } from './organizers/organizers.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TraceFlush } from './tracing/trace-flush.js';
+import { WaitlistModule } from './waitlist/waitlist.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
@@ -32,6 +33,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     BookingsModule,
     TicketsModule,
     CheckInModule,
+    WaitlistModule,
     WebhooksModule,
   ],
   providers: [ShutdownDeadline, TraceFlush],

@@ -94,13 +94,13 @@ describe('webhook endpoints', () => {
     expect(JSON.stringify((await testApp.http().get('/webhooks').set('Authorization', auth)).body)).not.toContain(secret);
 
     const everything = await subscribe(auth, { url: 'https://example.com/all' });
-    expect(everything.body.events).toEqual(['event.created', 'event.updated', 'event.cancelled', 'booking.confirmed', 'booking.cancelled', 'hold.created', 'hold.released', 'hold.expired', 'ticket.checked_in', 'category.sold_out']);
+    expect(everything.body.events).toEqual(['event.created', 'event.updated', 'event.cancelled', 'booking.confirmed', 'booking.cancelled', 'hold.created', 'hold.released', 'hold.expired', 'ticket.checked_in', 'category.sold_out', 'waitlist.offered', 'waitlist.expired']);
     expect(everything.body.description).toBeNull();
 
     const changed = await testApp.http().patch(`/webhooks/${id}`).set('Authorization', auth).send({ url: 'http://127.0.0.1:9/other', events: ['hold.created', 'hold.expired'], description: null, status: 'disabled' });
     expect(changed.status).toBe(200);
     expect(changed.body).toEqual({ ...shown, url: 'http://127.0.0.1:9/other', events: ['hold.created', 'hold.expired'], description: null, status: 'disabled' });
-    expect((await testApp.http().patch(`/webhooks/${id}`).set('Authorization', auth).send({ events: null })).body.events).toHaveLength(10);
+    expect((await testApp.http().patch(`/webhooks/${id}`).set('Authorization', auth).send({ events: null })).body.events).toHaveLength(12);
 
     const rival = await organiser();
     for (const response of [

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { CodesService } from '../codes/codes.service.js';
 import { BookingNotFoundError, DomainError, EventInPastError } from '../common/domain-error.js';
 import { CoalescedReads } from '../common/coalesced-reads.js';
-import { decodeCursor, encodeCursor, isRowId } from '../common/page-cursor.js';
+import { decodeIdCursor, encodeCursor } from '../common/page-cursor.js';
 import { findByReference } from '../common/reference.js';
 import type { Environment } from '../config/environment.js';
 import { DEFAULT_PAGE_SIZE } from '../events/dto/list-events.query.js';
@@ -77,7 +77,7 @@ export class BookingsService {
   async listForEvent(eventId: number, organizerId: number, query: ListBookingsQuery): Promise<BookingPage> {
     const event = await this.events.findOwned(eventId, organizerId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const afterId = query.cursor === undefined ? 0 : decodeBookingCursor(query.cursor);
+    const afterId = query.cursor === undefined ? 0 : decodeIdCursor(query.cursor);
     const rows = await this.bookings.findForEvent(eventId, afterId, limit, query.status);
     const page = rows.slice(0, limit);
     const lines = await this.bookings.linesOf(page.map((booking) => booking.reference));
@@ -129,9 +129,4 @@ export function buyerOf(dto: CreateBookingDto): { name: string | null; email: st
 /** A refused booking is counted under its error code (`sold_out`, …); anything else is `error`. */
 function outcomeOf(error: unknown): BookingOutcome {
   return error instanceof DomainError ? error.code.toLowerCase() : 'error';
-}
-
-/** Bookings are listed by id, so the position after a page is its last id. */
-function decodeBookingCursor(cursor: string): number {
-  return decodeCursor(cursor, (position) => (position.length === 1 && isRowId(position[0]) ? position[0] : undefined));
 }

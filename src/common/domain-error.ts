@@ -114,6 +114,26 @@ export class CodeNotFoundError extends DomainError {
   }
 }
 
+/** The buyer asked to wait for seats that can be booked right now. */
+export class SeatsAvailableError extends DomainError {
+  constructor(categoryName: string, available: number) {
+    super(ErrorCode.SeatsAvailable, `${available} seat${available === 1 ? ' is' : 's are'} available in "${categoryName}" right now; book instead of joining the waiting list.`, { seats_available: available });
+  }
+}
+
+export class WaitlistEntryNotFoundError extends DomainError {
+  constructor(reference: string) {
+    super(ErrorCode.WaitlistEntryNotFound, `No waiting-list entry has the reference "${reference}".`);
+  }
+}
+
+/** The entry was converted into a booking or has expired: there is nothing left to withdraw. */
+export class WaitlistEntryClosedError extends DomainError {
+  constructor(reference: string, status: string) {
+    super(ErrorCode.WaitlistEntryClosed, `Waiting-list entry "${reference}" is ${status}; it can no longer be withdrawn.`, { status });
+  }
+}
+
 export class WebhookNotFoundError extends DomainError {
   constructor(id: number) {
     super(ErrorCode.WebhookNotFound, `Webhook ${id} does not exist.`);

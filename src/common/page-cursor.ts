@@ -34,6 +34,11 @@ export function isRowId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 }
 
+/** The position after a page of a list sorted by id: its last id. */
+export function decodeIdCursor(cursor: string): number {
+  return decodeCursor(cursor, (position) => (position.length === 1 && isRowId(position[0]) ? position[0] : undefined));
+}
+
 /**
  * A date as cursors carry it: exactly as the server writes one (toISOString, UTC, milliseconds) and
  * within the horizon of the dates it accepts, as strictly as the date parameter it stands for.

@@ -21,6 +21,7 @@ export interface Environment {
   LOCK_WAIT_TIMEOUT_SECONDS: number;
   HOLD_TTL_SECONDS: number;
   HOLD_SWEEP_INTERVAL_SECONDS: number;
+  WAITLIST_OFFER_TTL_SECONDS: number;
   LOG_LEVEL: LogLevel;
   LOG_FORMAT: LogFormat;
   SHUTDOWN_GRACE_SECONDS: number;
@@ -298,6 +299,7 @@ export function validateEnvironment(env: RawEnvironment): Environment {
     LOCK_WAIT_TIMEOUT_SECONDS: readInteger(env, 'LOCK_WAIT_TIMEOUT_SECONDS', 5, 1, 3600),
     HOLD_TTL_SECONDS: readInteger(env, 'HOLD_TTL_SECONDS', 600, 1, 86_400),
     HOLD_SWEEP_INTERVAL_SECONDS: readInteger(env, 'HOLD_SWEEP_INTERVAL_SECONDS', 10, 1, 3600),
+    WAITLIST_OFFER_TTL_SECONDS: readInteger(env, 'WAITLIST_OFFER_TTL_SECONDS', 3600, 1, 604_800),
     LOG_LEVEL: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     LOG_FORMAT: readChoice(env, 'LOG_FORMAT', LOG_FORMATS, 'json'),
     SHUTDOWN_GRACE_SECONDS: readInteger(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 3600),

@@ -25,6 +25,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.CodeNotFound:
     case ErrorCode.WebhookNotFound:
     case ErrorCode.WebhookMessageNotFound:
+    case ErrorCode.WaitlistEntryNotFound:
       return 404;
     case ErrorCode.EventInPast:
     case ErrorCode.EventCancelled:
@@ -41,6 +42,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.MaxUsesBelowUses:
     case ErrorCode.SalesNotStarted:
     case ErrorCode.SalesEnded:
+    case ErrorCode.SeatsAvailable:
+    case ErrorCode.WaitlistEntryClosed:
       return 409;
     case ErrorCode.RequestTimeout:
       return 408;

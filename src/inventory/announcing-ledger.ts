@@ -4,7 +4,8 @@ import type { Hold } from './hold.entity.js';
 import type { Announcement, BookingAnnouncement } from '../outbox/announcements.js';
 import type { SeatChanges } from './seat-changes.js';
 import type { Ticket } from './ticket.entity.js';
-import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, OrderNews, Sale, SeatLedger, SeatOrder } from './seat-ledger.js';
+import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, OrderNews, Sale, SeatLedger, SeatOrder, WaitlistPlace, WaitlistRequest } from './seat-ledger.js';
+import type { WaitlistEntry } from './waitlist-entry.entity.js';
 
 /**
  * The ledger features are given: the adapter's, announcing (SeatChanges) the event of each
@@ -54,6 +55,15 @@ export class AnnouncingLedger implements SeatLedger {
   /** Runs in the caller's transaction, which has not committed yet: the caller announces its change (EventsService). */
   closeSales(manager: EntityManager, eventId: number, categoryIds: number[], now: Date): Promise<void> {
     return this.ledger.closeSales(manager, eventId, categoryIds, now);
+  }
+
+  /** Joining changes no count; it may expire overdue holds, whose seats go to those already waiting. */
+  joinWaitlist(request: WaitlistRequest): Promise<WaitlistPlace> {
+    return this.announcing(request.eventId, this.ledger.joinWaitlist(request));
+  }
+
+  withdrawFromWaitlist(entry: WaitlistEntry): Promise<WaitlistEntry> {
+    return this.announcing(entry.eventId, this.ledger.withdrawFromWaitlist(entry));
   }
 
   private async announcing<T>(eventId: number, operation: Promise<T>): Promise<T> {

@@ -9,7 +9,6 @@ import { appliesTo, type EventCode } from './event-code.entity.js';
 import { Hold, HoldStatus } from './hold.entity.js';
 import type { LedgerTransaction } from './ledger-transaction.js';
 import {
-  addSeats,
   bookingState,
   cancelEventBookings,
   cancelEventTickets,
@@ -47,7 +46,11 @@ import { insertedId } from '../database/multi-row-insert.js';
 import { bookingMessagesStatement, holdEndedStatement, messagesStatement, type Announcement, type BookingAnnouncement } from '../outbox/announcements.js';
 import { LineState, OrderLine } from './order-line.entity.js';
 import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, OrderNews, Sale, SeatLine, SeatOrder } from './seat-ledger.js';
+import { changeSeats, type SeatChange } from './seat-counters.js';
 import { orderShortage } from './seat-rules.js';
+import { WaitlistStatus } from './waitlist-entry.entity.js';
+import { announcement, endOfferOfHold, expireOffers, offerFreeSeats, type WaitlistTerms } from './waitlist-offers.js';
+import { endEventEntries, openEntriesOfEvent, WAITLIST, waitlistEntryFromRow } from './waitlist-statements.js';
 import { seatsLeft, TicketCategory } from './ticket-category.entity.js';
 import { Ticket, TicketStatus } from './ticket.entity.js';
 
@@ -119,26 +122,20 @@ export async function expireOverdueHolds(tx: LedgerTransaction, category: Ticket
     expireOverdueHoldsStatement.statement(tx.dataSource, { categoryId: category.id, active: STATUS.active, expired: STATUS.expired, now }),
     returnOverdueLines.statement(tx.dataSource, { ...overdue, returned: STATUS.returned }),
   ]);
-  if (holds.length > 0) void tx.write(holdEndedStatement(tx.dataSource, holds.map((hold) => String(hold.hold_reference)), 'hold.expired', now));
+  const references = holds.map((hold) => String(hold.hold_reference));
+  if (holds.length > 0) void tx.write(holdEndedStatement(tx.dataSource, references, 'hold.expired', now));
+  await expireOffers(tx, category, references, now);
   changeSeats(tx, category, { held: -seats });
   return seats;
 }
 
-/** Makes room by expiring overdue holds only when the line would not fit otherwise. */
-export async function freeOverdueSeatsIfShort(tx: LedgerTransaction, category: TicketCategory, quantity: number, now: Date, codes: CodeUseChanges): Promise<void> {
-  if (seatsLeft(category) < quantity && category.seatsHeld > 0) await expireOverdueHolds(tx, category, now, codes);
-}
-
-export interface SeatChange {
-  sold?: number;
-  held?: number;
-}
-
-/** One UPDATE for both counters, sent with the commit; the in-memory copy follows so later checks see the new counts. */
-export function changeSeats(tx: LedgerTransaction, category: TicketCategory, { sold = 0, held = 0 }: SeatChange): void {
-  void tx.write(addSeats.statement(tx.dataSource, { sold: Math.trunc(sold), held: Math.trunc(held), id: category.id }));
-  category.seatsSold += sold;
-  category.seatsHeld += held;
+/**
+ * Makes room by expiring overdue holds only when the line would not fit otherwise; what comes back
+ * goes to the category's waiting list first.
+ */
+export async function freeOverdueSeatsIfShort(tx: LedgerTransaction, category: TicketCategory, quantity: number, now: Date, codes: CodeUseChanges, waitlist: WaitlistTerms): Promise<void> {
+  if (seatsLeft(category) >= quantity || category.seatsHeld === 0) return;
+  if ((await expireOverdueHolds(tx, category, now, codes)) > 0) await offerFreeSeats(tx, category, now, waitlist);
 }
 
 /**
@@ -222,13 +219,13 @@ export interface PendingSale extends Sale {
 }
 
 /** One order, one transaction: lock every category, check every line, then every write sent with the commit. */
-export async function sellOrder(tx: LedgerTransaction, order: SeatOrder, news: OrderNews<Sale, BookingAnnouncement>): Promise<PendingSale> {
-  return sellOnLockedRows(tx, await lockOpenCategories(tx, order.lines.map((line) => line.categoryId)), order, news);
+export async function sellOrder(tx: LedgerTransaction, order: SeatOrder, news: OrderNews<Sale, BookingAnnouncement>, waitlist: WaitlistTerms): Promise<PendingSale> {
+  return sellOnLockedRows(tx, await lockOpenCategories(tx, order.lines.map((line) => line.categoryId)), order, news, waitlist);
 }
 
 /** Checks every line of the order on its locked row (sold out first, then short), and its code, and writes only if all pass. */
-export async function sellOnLockedRows(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder, news: OrderNews<Sale, BookingAnnouncement>): Promise<PendingSale> {
-  const { code, soldOut } = await takeSeats(tx, locked, order, 'sold');
+export async function sellOnLockedRows(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder, news: OrderNews<Sale, BookingAnnouncement>, waitlist: WaitlistTerms): Promise<PendingSale> {
+  const { code, soldOut } = await takeSeats(tx, locked, order, 'sold', waitlist);
   const reference = generateReference();
   const lines = pricedLines(order, locked, reference, LineState.Sold, code);
   const booking = newBooking(order, lines, reference, code);
@@ -256,10 +253,10 @@ export function soldOutBy(categories: TicketCategory[]): TicketCategory[] {
  * every line fits (sold out before short), a use of the code left — then the counters' writes.
  * Answers the order's code as it was locked, for pricing.
  */
-async function takeSeats(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder, as: keyof SeatChange): Promise<{ code?: EventCode; soldOut: TicketCategory[] }> {
+async function takeSeats(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder, as: keyof SeatChange, waitlist: WaitlistTerms): Promise<{ code?: EventCode; soldOut: TicketCategory[] }> {
   const now = new Date();
   const codes = new CodeUseChanges();
-  for (const line of order.lines) await freeOverdueSeatsIfShort(tx, locked.get(line.categoryId) as TicketCategory, line.quantity, now, codes);
+  for (const line of order.lines) await freeOverdueSeatsIfShort(tx, locked.get(line.categoryId) as TicketCategory, line.quantity, now, codes, waitlist);
   const code = order.code ? await lockOrderCode(tx, order.code.codeId, codes) : undefined;
   const refusal = code && codeRefusal(code, order.lines.map((line) => line.categoryId), now);
   if (refusal) throw refusal;
@@ -282,9 +279,9 @@ export async function completed({ inserted, ...sale }: PendingSale): Promise<Sal
   return sale;
 }
 
-export async function holdSeats(tx: LedgerTransaction, order: HoldOrder, news: OrderNews<HeldOrder>): Promise<HeldOrder> {
+export async function holdSeats(tx: LedgerTransaction, order: HoldOrder, news: OrderNews<HeldOrder>, waitlist: WaitlistTerms): Promise<HeldOrder> {
   const locked = await lockOpenCategories(tx, order.lines.map((line) => line.categoryId));
-  const { code, soldOut } = await takeSeats(tx, locked, order, 'held');
+  const { code, soldOut } = await takeSeats(tx, locked, order, 'held', waitlist);
   const reference = generateReference();
   const lines = pricedLines(order, locked, reference, LineState.Held, code);
   const hold = Object.assign(new Hold(), {
@@ -319,11 +316,12 @@ async function lockOrder(tx: LedgerTransaction, reference: string, open: boolean
   return { locked, lines: await orderLines(tx, reference) };
 }
 
-/** Gives the seats of the order's lines in `state` back to their categories. */
-function returnSeatsOf(tx: LedgerTransaction, locked: LockedCategories, lines: OrderLine[], state: LineState.Held | LineState.Sold): void {
-  for (const line of lines) {
-    if (line.state === state) changeSeats(tx, locked.get(line.ticketCategoryId) as TicketCategory, { [state]: -line.quantity });
-  }
+/** Gives the seats of the order's lines in `state` back to their categories, and on to those categories' waiting lists. */
+async function returnSeatsOf(tx: LedgerTransaction, locked: LockedCategories, lines: OrderLine[], state: LineState.Held | LineState.Sold, waitlist: WaitlistTerms): Promise<void> {
+  const returned = lines.filter((line) => line.state === state);
+  for (const line of returned) changeSeats(tx, locked.get(line.ticketCategoryId) as TicketCategory, { [state]: -line.quantity });
+  const now = new Date();
+  for (const categoryId of new Set(returned.map((line) => line.ticketCategoryId))) await offerFreeSeats(tx, locked.get(categoryId) as TicketCategory, now, waitlist);
 }
 
 interface HoldState {
@@ -332,7 +330,7 @@ interface HoldState {
   bookingId: number | null;
 }
 
-async function currentHold(tx: LedgerTransaction, hold: Hold): Promise<HoldState> {
+async function currentHold(tx: LedgerTransaction, hold: Pick<Hold, 'id' | 'reference'>): Promise<HoldState> {
   const [row] = await tx.rows(holdState.statement(tx.dataSource, { id: hold.id }));
   if (!row) throw new HoldNotFoundError(hold.reference);
   return { status: row.hold_status as HoldStatus, expiresAt: readDate(row.hold_expires_at), bookingId: readNullableInteger(row.hold_booking_id) };
@@ -362,34 +360,37 @@ export async function confirmHold(tx: LedgerTransaction, hold: Hold, news: (sale
   void tx.write(insertTickets.statement(tx.dataSource, tickets));
   const bookingId = insertedId(await tx.rows(insertBookings.statement(tx.dataSource, [booking])));
   void tx.write(markHoldConfirmed.statement(tx.dataSource, { id: hold.id, bookingId, confirmed: STATUS.holdConfirmed }));
+  endOfferOfHold(tx, hold.reference, WaitlistStatus.Converted);
   booking.id = bookingId;
   void tx.write(messagesStatement(tx.dataSource, [news({ booking, lines, tickets })]));
   return { bookingId, created: true };
 }
 
-export async function releaseHold(tx: LedgerTransaction, hold: Hold): Promise<void> {
+/** A hold that was a waiting list's offer lets the offer go: its entry is withdrawn, and the seats go to the next in line. */
+export async function releaseHold(tx: LedgerTransaction, hold: Pick<Hold, 'id' | 'reference' | 'codeId'>, waitlist: WaitlistTerms): Promise<void> {
   const { locked, lines } = await lockOrder(tx, hold.reference, false);
   const current = await currentHold(tx, hold);
   if (current.status === HoldStatus.Confirmed) throw new HoldAlreadyConfirmedError(hold.reference);
-  returnSeatsOf(tx, locked, lines, LineState.Held);
   // An expired hold gave its use back when it expired; a released one when the event was cancelled.
   if (current.status === HoldStatus.Active) {
     giveUseBack(tx, hold.codeId);
     void tx.write(holdEndedStatement(tx.dataSource, [hold.reference], 'hold.released', new Date()));
+    endOfferOfHold(tx, hold.reference, WaitlistStatus.Withdrawn);
   }
   void tx.write(deleteLines.statement(tx.dataSource, { reference: hold.reference }));
   void tx.write(deleteHold.statement(tx.dataSource, { id: hold.id }));
+  await returnSeatsOf(tx, locked, lines, LineState.Held, waitlist);
 }
 
 /** Cancels the booking, its tickets with it, and returns its seats to every category of its lines. */
-export async function returnSeats(tx: LedgerTransaction, booking: Booking, news: (cancelled: Booking, tickets: Ticket[]) => Announcement): Promise<Booking> {
+export async function returnSeats(tx: LedgerTransaction, booking: Booking, news: (cancelled: Booking, tickets: Ticket[]) => Announcement, waitlist: WaitlistTerms): Promise<Booking> {
   const { locked, lines } = await lockOrder(tx, booking.reference, false);
   const [row] = await tx.rows(bookingState.statement(tx.dataSource, { id: booking.id }));
   if (row?.booking_status === BookingStatus.Cancelled) {
     return Object.assign(booking, { status: BookingStatus.Cancelled, cancelledAt: readNullableDate(row.booking_cancelled_at) });
   }
   const now = new Date();
-  returnSeatsOf(tx, locked, lines, LineState.Sold);
+  await returnSeatsOf(tx, locked, lines, LineState.Sold, waitlist);
   giveUseBack(tx, booking.codeId);
   void tx.write(markBookingCancelled.statement(tx.dataSource, { id: booking.id, cancelled: STATUS.cancelled, now }));
   void tx.write(moveLines.statement(tx.dataSource, { reference: booking.reference, from: STATUS.sold, to: STATUS.returned }));
@@ -406,11 +407,12 @@ function giveUseBack(tx: LedgerTransaction, codeId: number | null): void {
   codes.write(tx);
 }
 
-export async function expireOverdue(tx: LedgerTransaction, categoryId: number, now: Date): Promise<number> {
-  const locked = await lockCategories(tx, [categoryId]);
+export async function expireOverdue(tx: LedgerTransaction, categoryId: number, now: Date, waitlist: WaitlistTerms): Promise<number> {
+  const category = (await lockCategories(tx, [categoryId])).get(categoryId) as TicketCategory;
   const codes = new CodeUseChanges();
-  const seats = await expireOverdueHolds(tx, locked.get(categoryId) as TicketCategory, now, codes);
+  const seats = await expireOverdueHolds(tx, category, now, codes);
   codes.write(tx);
+  if (seats > 0) await offerFreeSeats(tx, category, now, waitlist);
   return seats;
 }
 
@@ -418,7 +420,7 @@ export async function expireOverdue(tx: LedgerTransaction, categoryId: number, n
  * Changes categories in id order under their locks, so a new seats_limit is checked against the
  * seats sold and held at that moment and no booking can slip past it.
  */
-export async function changeTerms(tx: LedgerTransaction, changes: CategoryTerms[], now: Date): Promise<void> {
+export async function changeTerms(tx: LedgerTransaction, changes: CategoryTerms[], now: Date, waitlist: WaitlistTerms): Promise<void> {
   const locked = await lockCategories(tx, changes.map((change) => change.categoryId));
   const codes = new CodeUseChanges();
   for (const change of [...changes].sort((a, b) => a.categoryId - b.categoryId)) {
@@ -435,6 +437,9 @@ export async function changeTerms(tx: LedgerTransaction, changes: CategoryTerms[
     };
     // Through the transaction, after the expiry's writes: a lower limit is checked against the held seats they return.
     if (Object.keys(values).length > 0) await tx.rows(tx.dataSource.createQueryBuilder().update(TicketCategory).set(values).where('id = :id', { id: category.id }).getQueryAndParameters());
+    // A raised limit, or holds expired on the way, free seats: the waiting list gets them at the new price.
+    Object.assign(category, values);
+    await offerFreeSeats(tx, category, now, waitlist);
   }
   codes.write(tx);
 }
@@ -445,7 +450,9 @@ export async function changeTerms(tx: LedgerTransaction, changes: CategoryTerms[
  * is in use any more, and sales stop for good.
  */
 export async function closeSales(tx: LedgerTransaction, eventId: number, categoryIds: number[], now: Date): Promise<void> {
-  for (const category of (await lockCategories(tx, categoryIds)).values()) {
+  const locked = await lockCategories(tx, categoryIds);
+  await closeWaitingLists(tx, eventId, locked, now);
+  for (const category of locked.values()) {
     const [row] = await tx.rows(soldSeatsOfCategory.statement(tx.dataSource, { categoryId: category.id, sold: STATUS.sold }));
     await tx.rows(closeCategory.statement(tx.dataSource, { id: category.id, returned: Number(row?.seats ?? 0), closed: true }));
   }
@@ -456,4 +463,13 @@ export async function closeSales(tx: LedgerTransaction, eventId: number, categor
     cancelEventTickets.statement(tx.dataSource, { eventId, valid: STATUS.valid, void: STATUS.void }),
     releaseEventCodeUses.statement(tx.dataSource, { eventId }),
   ]);
+}
+
+/** Nobody is offered seats of a cancelled event: its waiting entries and outstanding offers expire, each announced. */
+async function closeWaitingLists(tx: LedgerTransaction, eventId: number, locked: LockedCategories, now: Date): Promise<void> {
+  const open = (await tx.rows(openEntriesOfEvent.statement(tx.dataSource, { eventId, waiting: WAITLIST.waiting, offered: WAITLIST.offered }))).map(waitlistEntryFromRow);
+  if (open.length === 0) return;
+  void tx.write(endEventEntries.statement(tx.dataSource, { eventId, waiting: WAITLIST.waiting, offered: WAITLIST.offered, ended: WAITLIST.expired }));
+  const expired = open.map((entry) => Object.assign(entry, { status: WaitlistStatus.Expired }));
+  void tx.write(messagesStatement(tx.dataSource, expired.map((entry) => announcement('waitlist.expired', entry, (locked.get(entry.ticketCategoryId) as TicketCategory).name)), now));
 }

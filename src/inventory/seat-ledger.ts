@@ -5,6 +5,7 @@ import type { Hold } from './hold.entity.js';
 import type { OrderLine } from './order-line.entity.js';
 import type { TicketCategory } from './ticket-category.entity.js';
 import type { Ticket } from './ticket.entity.js';
+import type { WaitlistEntry } from './waitlist-entry.entity.js';
 
 /** The Nest provider token of the seat ledger: the adapter for the configured database. */
 export const SEAT_LEDGER = Symbol('SEAT_LEDGER');
@@ -70,6 +71,21 @@ export interface OrderNews<Entry, Message extends Announcement = Announcement> {
   soldOut: (category: TicketCategory) => Announcement;
 }
 
+/** A buyer to put in line for seats of a category. */
+export interface WaitlistRequest {
+  eventId: number;
+  categoryId: number;
+  quantity: number;
+  customerEmail: string;
+  customerName: string | null;
+}
+
+export interface WaitlistPlace {
+  entry: WaitlistEntry;
+  /** 1 for the first of those waiting in the category. */
+  position: number;
+}
+
 /** What an organiser changes on an existing category; the limit is checked against what is sold and held. */
 export interface CategoryTerms {
   categoryId: number;
@@ -92,6 +108,11 @@ export interface CategoryTerms {
  * src/outbox): booking.confirmed, hold.created and category.sold_out as the caller's news renders
  * them, hold.released and hold.expired from the hold's `hold.created` message, booking.cancelled
  * as the caller renders it. An organiser's change is announced by the organiser's own transaction.
+ *
+ * Every operation that frees seats of a category — a cancellation, a release, an expiry, a raised
+ * limit, a withdrawn offer — offers them to the category's waiting list before it commits, under
+ * the same lock (waitlist-offers.ts): in arrival order, each entry whose quantity fits. An offer is
+ * a hold, announced as `waitlist.offered`; its expiry as `waitlist.expired`.
  */
 export interface SeatLedger {
   /** Sells every line's seats, or none: a confirmed booking priced from the locked rows, a ticket per seat. */
@@ -108,6 +129,10 @@ export interface SeatLedger {
   expireOverdue(categoryId: number, now: Date): Promise<number>;
   /** Changes categories' price, limit and per-booking maximum; a limit never goes below the seats sold and held. */
   changeTerms(manager: EntityManager, changes: CategoryTerms[], now: Date): Promise<void>;
-  /** The event is cancelled: its bookings and tickets are cancelled, its holds released, its codes' uses returned, and its categories sell nothing more. */
+  /** The event is cancelled: its bookings and tickets are cancelled, its holds released, its codes' uses returned, its waiting lists closed, and its categories sell nothing more. */
   closeSales(manager: EntityManager, eventId: number, categoryIds: number[], now: Date): Promise<void>;
+  /** Puts the buyer in line, unless enough seats are free now (SEATS_AVAILABLE: book instead). */
+  joinWaitlist(request: WaitlistRequest): Promise<WaitlistPlace>;
+  /** Takes the entry out of line, letting its outstanding offer go to the next; answers the entry as it is now. */
+  withdrawFromWaitlist(entry: WaitlistEntry): Promise<WaitlistEntry>;
 }

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../common/error-code.js';
 import type { TicketCategory } from './ticket-category.entity.js';
-import { allocateInArrivalOrder, orderShortage } from './seat-rules.js';
+import { allocateInArrivalOrder, orderShortage, servedInArrivalOrder } from './seat-rules.js';
 
 function category(overrides: Partial<TicketCategory> = {}): TicketCategory {
   return {
@@ -61,5 +61,24 @@ describe('allocateInArrivalOrder', () => {
     const locked = category({ seatsSold: 5 });
     allocateInArrivalOrder(locked, [2, 2]);
     expect(locked.seatsSold).toBe(5);
+  });
+});
+
+describe('servedInArrivalOrder', () => {
+  it('offers free seats to the waiting entries in arrival order while they fit', () => {
+    expect(servedInArrivalOrder(5, [2, 3, 1])).toEqual([0, 1]);
+  });
+
+  it('lets an entry too large for now keep its place while a later, smaller one is served', () => {
+    expect(servedInArrivalOrder(3, [4, 2, 2, 1])).toEqual([1, 3]);
+  });
+
+  it('serves nobody when no seat is free, and everybody who fits when plenty are', () => {
+    expect(servedInArrivalOrder(0, [1, 1])).toEqual([]);
+    expect(servedInArrivalOrder(100, [3, 1, 2])).toEqual([0, 1, 2]);
+  });
+
+  it('serves an entry that fits exactly what is left, and none after it', () => {
+    expect(servedInArrivalOrder(4, [1, 3, 1])).toEqual([0, 1]);
   });
 });

@@ -34,3 +34,19 @@ export function allocateInArrivalOrder(category: SeatCounts, quantities: number[
     return shortage;
   });
 }
+
+/**
+ * Who free seats go to on a waiting list: the entries in arrival order, each whose quantity fits
+ * what is still free. An entry too large for now keeps its place, and a later, smaller one may be
+ * served before it. Returns the indices of the entries served.
+ */
+export function servedInArrivalOrder(free: number, quantities: number[]): number[] {
+  const served: number[] = [];
+  let left = free;
+  quantities.forEach((quantity, i) => {
+    if (quantity > left) return;
+    served.push(i);
+    left -= quantity;
+  });
+  return served;
+}

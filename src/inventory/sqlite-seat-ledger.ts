@@ -1,6 +1,7 @@
 import type { TransactionRunner } from '../database/transaction-runner.js';
 import { ManagerTransaction } from './ledger-transaction.js';
 import { TransactionalLedger } from './transactional-ledger.js';
+import type { WaitlistTerms } from './waitlist-offers.js';
 
 /**
  * The seat ledger on the embedded SQLite database. SQLite has no row locks, and TypeORM's single
@@ -10,8 +11,11 @@ import { TransactionalLedger } from './transactional-ledger.js';
 export class SqliteSeatLedger extends TransactionalLedger {
   protected readonly locksRows = false;
 
-  constructor(private readonly transactions: TransactionRunner) {
-    super();
+  constructor(
+    private readonly transactions: TransactionRunner,
+    waitlist: WaitlistTerms,
+  ) {
+    super(waitlist);
   }
 
   protected inTransaction<T>(work: (tx: ManagerTransaction) => Promise<T>): Promise<T> {

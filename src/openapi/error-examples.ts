@@ -29,6 +29,7 @@ import {
   SalesEndedError,
   SalesNotStartedError,
   ScannerKeyNotFoundError,
+  SeatsAvailableError,
   SeatsLimitBelowSoldError,
   SoldOutError,
   TicketCancelledError,
@@ -36,6 +37,8 @@ import {
   TicketNotFoundError,
   UnauthorizedError,
   ValidationFailedError,
+  WaitlistEntryClosedError,
+  WaitlistEntryNotFoundError,
 } from '../common/domain-error.js';
 import { ErrorCode } from '../common/error-code.js';
 import { FRAMEWORK_MESSAGES, INTERNAL_ERROR_MESSAGE, payloadTooLargeMessage } from '../http/all-exceptions.filter.js';
@@ -57,6 +60,9 @@ export const EXAMPLE_ERRORS: Readonly<Record<ErrorCode, DomainError>> = {
   [ErrorCode.Unauthorized]: new UnauthorizedError('Send an organiser API key as "Authorization: Bearer <key>".', false),
   [ErrorCode.NotFound]: new DomainError(ErrorCode.NotFound, FRAMEWORK_MESSAGES[ErrorCode.NotFound]),
   [ErrorCode.EventNotFound]: new EventNotFoundError(42),
+  [ErrorCode.SeatsAvailable]: new SeatsAvailableError('Floor', 2),
+  [ErrorCode.WaitlistEntryNotFound]: new WaitlistEntryNotFoundError('9TGQ3CT328VG'),
+  [ErrorCode.WaitlistEntryClosed]: new WaitlistEntryClosedError('9TGQ3CT328VG', 'converted'),
   [ErrorCode.EventInPast]: new EventInPastError(1),
   [ErrorCode.EventCancelled]: new EventCancelledError(1),
   [ErrorCode.SeatsLimitBelowSold]: new SeatsLimitBelowSoldError('VIP', 12),

@@ -10,6 +10,8 @@ export const MESSAGE_TYPES = [
   'hold.expired',
   'ticket.checked_in',
   'category.sold_out',
+  'waitlist.offered',
+  'waitlist.expired',
 ] as const;
 
 export type MessageType = (typeof MESSAGE_TYPES)[number];

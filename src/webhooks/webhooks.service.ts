@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ValidationFailedError, WebhookMessageNotFoundError, WebhookNotFoundError } from '../common/domain-error.js';
-import { decodeCursor, encodeCursor, isRowId } from '../common/page-cursor.js';
+import { decodeIdCursor, encodeCursor } from '../common/page-cursor.js';
 import type { Environment } from '../config/environment.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { DEFAULT_PAGE_SIZE, type ListEventsQuery } from '../events/dto/list-events.query.js';
@@ -54,7 +54,7 @@ export class WebhooksService {
 
   async list(organizerId: number, query: ListEventsQuery): Promise<Page<WebhookEndpoint>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor, idOf);
+    const afterId = query.cursor === undefined ? 0 : decodeIdCursor(query.cursor);
     return pageOf(await this.repository.listEndpoints(organizerId, afterId, limit), limit, (endpoint) => endpoint.id);
   }
 
@@ -105,7 +105,7 @@ export class WebhooksService {
   async deliveries(organizerId: number, id: number, query: ListDeliveriesQuery): Promise<Page<DeliveryRecord>> {
     await this.find(organizerId, id);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const beforeId = query.cursor === undefined ? 0 : decodeCursor(query.cursor, idOf);
+    const beforeId = query.cursor === undefined ? 0 : decodeIdCursor(query.cursor);
     return pageOf(await this.repository.listDeliveries(id, query.status, beforeId, limit), limit, (delivery) => delivery.id);
   }
 
@@ -115,10 +115,6 @@ export class WebhooksService {
     if (!due) throw new WebhookMessageNotFoundError(id, messageKey);
     this.dispatcher.wake();
   }
-}
-
-function idOf(position: unknown[]): number | undefined {
-  return position.length === 1 && isRowId(position[0]) ? position[0] : undefined;
 }
 
 function pageOf<T>(rows: T[], limit: number, idOf: (row: T) => number): Page<T> {

@@ -9,6 +9,7 @@ import { ScannerKeys1765094400000 } from './1765094400000-scanner-keys.js';
 import { OrganiserConfig1765180800000 } from './1765180800000-organiser-config.js';
 import { Outbox1765267200000 } from './1765267200000-outbox.js';
 import { Webhooks1765353600000 } from './1765353600000-webhooks.js';
+import { Waitlist1765440000000 } from './1765440000000-waitlist.js';
 
 /** Listed explicitly (not globbed) so the same list works from src/ under tests and from dist/. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   OrganiserConfig1765180800000,
   Outbox1765267200000,
   Webhooks1765353600000,
+  Waitlist1765440000000,
 ];

@@ -3,15 +3,17 @@ import type { DomainError } from '../../common/domain-error.js';
 import type { TransactionRunner } from '../../database/transaction-runner.js';
 import { generateReference } from '../../common/reference.js';
 import { CodeUseChanges } from '../code-uses.js';
-import { announceSoldOut, changeSeats, completed, freeOverdueSeatsIfShort, lockOpenCategories, newBooking, pricedLines, sellOnLockedRows, soldOutBy, ticketsFor } from '../ledger-operations.js';
+import { announceSoldOut, completed, freeOverdueSeatsIfShort, lockOpenCategories, newBooking, pricedLines, sellOnLockedRows, soldOutBy, ticketsFor } from '../ledger-operations.js';
 import { bookingMessagesStatement, type BookingAnnouncement } from '../../outbox/announcements.js';
 import { bookingIdsByReference, insertBookings, insertLines, insertTickets } from '../ledger-statements.js';
 import type { LedgerTransaction } from '../ledger-transaction.js';
 import { LineState } from '../order-line.entity.js';
+import { changeSeats } from '../seat-counters.js';
 import type { OrderNews, Sale, SeatOrder } from '../seat-ledger.js';
 import type { TicketCategory } from '../ticket-category.entity.js';
 import { allocateInArrivalOrder } from '../seat-rules.js';
 import { TransactionalLedger } from '../transactional-ledger.js';
+import type { WaitlistTerms } from '../waitlist-offers.js';
 import { BoundedSale, NobodyWaiting } from './bounded-sale.js';
 import { SaleCoalescer } from './sale-coalescer.js';
 import { StatementPipeline, type MysqlConnection } from './statement-pipeline.js';
@@ -33,8 +35,9 @@ export class MysqlSeatLedger extends TransactionalLedger {
     coalescing: boolean,
     /** LOCK_WAIT_TIMEOUT_SECONDS: the longest a buyer waits for a locked category, counted from arrival. */
     private readonly lockWaitBoundMs: number,
+    waitlist: WaitlistTerms,
   ) {
-    super();
+    super(waitlist);
     this.sales = coalescing ? new SaleCoalescer({ sellAlone: (sale) => this.sellAlone(sale), sellTogether: (sales) => this.sellTogether(sales) }) : undefined;
   }
 
@@ -56,7 +59,7 @@ export class MysqlSeatLedger extends TransactionalLedger {
     const pending = await this.inTransaction(async (tx) => {
       const locked = await lockOpenCategories(tx, sale.request.lines.map((line) => line.categoryId));
       if (!sale.claim()) throw new NobodyWaiting();
-      return sellOnLockedRows(tx, locked, sale.request, sale.news);
+      return sellOnLockedRows(tx, locked, sale.request, sale.news, this.waitlist);
     });
     return completed(pending);
   }
@@ -78,7 +81,7 @@ export class MysqlSeatLedger extends TransactionalLedger {
       if (orders.length === 0) throw new NobodyWaiting();
       const quantities = orders.map((order) => order.lines[0].quantity);
       const codes = new CodeUseChanges();
-      await freeOverdueSeatsIfShort(tx, category, sum(quantities), new Date(), codes);
+      await freeOverdueSeatsIfShort(tx, category, sum(quantities), new Date(), codes, this.waitlist);
       codes.write(tx);
       const refusals = allocateInArrivalOrder(category, quantities);
       const accepted = waiting.filter((_, i) => refusals[i] === undefined);
