@@ -8,6 +8,7 @@ import { LineState, OrderLine } from '../src/inventory/order-line.entity.js';
 import { SEAT_LEDGER, type HoldOrder, type OrderNews, type Sale, type SeatLedger, type SeatOrder } from '../src/inventory/seat-ledger.js';
 import { Ticket, TicketStatus } from '../src/inventory/ticket.entity.js';
 import { TicketCategory } from '../src/inventory/ticket-category.entity.js';
+import { WaitlistEntry, WaitlistStatus } from '../src/inventory/waitlist-entry.entity.js';
 import type { BookingAnnouncement } from '../src/outbox/announcements.js';
 import { OutboxMessage } from '../src/outbox/outbox-message.entity.js';
 import { createEvent } from './support/fixtures.js';
@@ -39,6 +40,8 @@ const ledger = {
   expireOverdue: (categoryId: number, now: Date) => port.expireOverdue(categoryId, now),
   changeTerms: (...args: Parameters<SeatLedger['changeTerms']>) => port.changeTerms(...args),
   closeSales: (...args: Parameters<SeatLedger['closeSales']>) => port.closeSales(...args),
+  joinWaitlist: ({ eventId, categoryId }: Category, quantity: number) => port.joinWaitlist({ eventId, categoryId, quantity, customerEmail: 'ada@example.com', customerName: null }),
+  withdrawFromWaitlist: (entry: WaitlistEntry) => port.withdrawFromWaitlist(entry),
 };
 
 beforeAll(async () => {
@@ -209,6 +212,67 @@ describe('SeatLedger.returnSeats', () => {
     expect(again.cancelledAt?.getTime()).toBe(cancelled.cancelledAt?.getTime());
     expect(await counters(stalls)).toMatchObject({ seatsSold: 0 });
     expect((await ticketsOf(booking.reference)).map((ticket) => ticket.status)).toEqual([TicketStatus.Cancelled, TicketStatus.Cancelled]);
+  });
+});
+
+describe('SeatLedger waiting lists', () => {
+  const entryOf = (id: number) => dataSource.getRepository(WaitlistEntry).findOneByOrFail({ id });
+
+  it('puts a buyer in line only while too few seats are free, numbering the line from 1', async () => {
+    const stalls = await category(3, 2);
+
+    await expect(ledger.joinWaitlist(stalls, 1)).rejects.toMatchObject({ code: ErrorCode.SeatsAvailable });
+    const first = await ledger.joinWaitlist(stalls, 2);
+    const second = await ledger.joinWaitlist(stalls, 3);
+
+    expect(first).toMatchObject({ position: 1, entry: { status: WaitlistStatus.Waiting, quantity: 2 } });
+    expect(second.position).toBe(2);
+  });
+
+  it('offers returned seats as a hold to the first entry that fits, in the transaction that returns them', async () => {
+    const stalls = await category(2);
+    const { booking } = await ledger.book(seats(stalls, 2));
+    const big = await ledger.joinWaitlist(stalls, 3);
+    const fits = await ledger.joinWaitlist(stalls, 2);
+
+    await ledger.returnSeats(booking);
+
+    const offered = await entryOf(fits.entry.id);
+    expect(offered).toMatchObject({ status: WaitlistStatus.Offered, holdReference: expect.any(String), offerExpiresAt: expect.any(Date) });
+    expect(await entryOf(big.entry.id)).toMatchObject({ status: WaitlistStatus.Waiting });
+    expect(await dataSource.getRepository(Hold).findOneByOrFail({ reference: offered.holdReference as string })).toMatchObject({ status: HoldStatus.Active, quantity: 2, customerEmail: 'ada@example.com' });
+    expect(await counters(stalls)).toMatchObject({ seatsSold: 0, seatsHeld: 2 });
+  });
+
+  it('converts the entry when its offer is confirmed, and withdraws it when its offer is released, passing the seats on', async () => {
+    const stalls = await category(1);
+    const { booking } = await ledger.book(seats(stalls, 1));
+    const first = await ledger.joinWaitlist(stalls, 1);
+    const second = await ledger.joinWaitlist(stalls, 1);
+    await ledger.returnSeats(booking);
+
+    const withdrawn = await ledger.withdrawFromWaitlist(first.entry);
+    const offer = await dataSource.getRepository(Hold).findOneByOrFail({ reference: (await entryOf(second.entry.id)).holdReference as string });
+    await ledger.confirmHold(offer);
+
+    expect(withdrawn.status).toBe(WaitlistStatus.Withdrawn);
+    expect(await entryOf(second.entry.id)).toMatchObject({ status: WaitlistStatus.Converted });
+    expect(await counters(stalls)).toMatchObject({ seatsSold: 1, seatsHeld: 0 });
+  });
+
+  it('expires an offer with its hold and gives the seats to the next in line', async () => {
+    const stalls = await category(1);
+    const { booking } = await ledger.book(seats(stalls, 1));
+    const first = await ledger.joinWaitlist(stalls, 1);
+    const second = await ledger.joinWaitlist(stalls, 1);
+    await ledger.returnSeats(booking);
+    await dataSource.getRepository(Hold).update({ reference: (await entryOf(first.entry.id)).holdReference as string }, { expiresAt: new Date(Date.now() - 1000) });
+
+    expect(await ledger.expireOverdue(stalls.categoryId, new Date())).toBe(1);
+
+    expect(await entryOf(first.entry.id)).toMatchObject({ status: WaitlistStatus.Expired });
+    expect(await entryOf(second.entry.id)).toMatchObject({ status: WaitlistStatus.Offered });
+    expect(await counters(stalls)).toMatchObject({ seatsHeld: 1 });
   });
 });
 
