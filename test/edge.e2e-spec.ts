@@ -35,6 +35,7 @@ describe('rate limits on public writes', () => {
     for (let i = 0; i < LIMIT; i++) allowed.push(await bookFrom('203.0.113.7', event.id));
     const limited = await bookFrom('203.0.113.7', event.id);
     const holdLimited = await testApp.http().post(`/events/${event.id}/holds`).set('X-Forwarded-For', '203.0.113.7').send({ ticket_category: 'General', quantity: 1 });
+    const waitlistLimited = await testApp.http().post(`/events/${event.id}/waitlist`).set('X-Forwarded-For', '203.0.113.7').send({ ticket_category: 'General', quantity: 1, customer_email: 'ada@example.com' });
     const otherClient = await bookFrom('198.51.100.23', event.id);
 
     expect(allowed.map((response) => response.status)).toEqual(Array(LIMIT).fill(201));
@@ -44,6 +45,7 @@ describe('rate limits on public writes', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(holdLimited.status).toBe(429);
+    expect(waitlistLimited.body.code).toBe('RATE_LIMITED');
     expect(otherClient.status).toBe(201);
     const [{ n }] = await testApp.dataSource.query('SELECT COUNT(*) AS n FROM bookings WHERE event_id = ?', [event.id]);
     expect(Number(n)).toBe(LIMIT + 1);
