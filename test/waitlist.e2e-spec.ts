@@ -1,4 +1,5 @@
 import { HoldsService } from '../src/bookings/holds.service.js';
+import { TicketCategory } from '../src/inventory/ticket-category.entity.js';
 import { ApiKeyStore } from '../src/organizers/api-key-store.js';
 import { messageBody, OutboxMessage } from '../src/outbox/outbox-message.entity.js';
 import { createEvent, expireHoldNow, insertPastEvent, organizerAuth } from './support/fixtures.js';
@@ -251,6 +252,18 @@ describe('offers', () => {
     expect(rival.body.code).toBe('SOLD_OUT');
     expect(await entry(first.reference)).toMatchObject({ status: 'expired' });
     expect(await entry(second.reference)).toMatchObject({ status: 'offered' });
+  });
+
+  it("makes no offer once the category's sales have ended", async () => {
+    const { eventId, bookingRefs } = await soldOutEvent([1]);
+    const waiting = await joined(eventId, 1);
+    const categoryId = (await testApp.dataSource.getRepository(TicketCategory).findOneByOrFail({ eventId })).id;
+    await testApp.dataSource.getRepository(TicketCategory).update({ id: categoryId }, { salesEnd: new Date(Date.now() - 1000) });
+
+    await cancel(bookingRefs[0]);
+
+    expect(await entry(waiting.reference)).toMatchObject({ status: 'waiting' });
+    expect(await floor(eventId)).toMatchObject({ seats_held: 0, seats_available: 1 });
   });
 
   it('announces each offer and each expiry with the entry as its organiser sees it', async () => {

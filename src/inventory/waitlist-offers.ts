@@ -6,7 +6,7 @@ import type { LedgerTransaction } from './ledger-transaction.js';
 import { LineState, OrderLine } from './order-line.entity.js';
 import { changeSeats } from './seat-counters.js';
 import { servedInArrivalOrder } from './seat-rules.js';
-import { seatsLeft, type TicketCategory } from './ticket-category.entity.js';
+import { salesPhase, seatsLeft, type TicketCategory } from './ticket-category.entity.js';
 import { WaitlistStatus, waitlistEntryJson, type WaitlistEntry } from './waitlist-entry.entity.js';
 import { endOffersOfHolds, markOffered, offersOfHolds, WAITLIST, waitingThatFit, waitlistEntryFromRow } from './waitlist-statements.js';
 
@@ -22,7 +22,8 @@ export interface WaitlistTerms {
  * operation that frees seats, after its own changes to the counters.
  */
 export async function offerFreeSeats(tx: LedgerTransaction, category: TicketCategory, now: Date, terms: WaitlistTerms): Promise<void> {
-  if (seatsLeft(category) <= 0 || category.salesClosed) return;
+  // Nobody can buy after sales end, so no offer is made then either: the seats stay free.
+  if (seatsLeft(category) <= 0 || category.salesClosed || salesPhase(category, now) === 'ended') return;
   const offered = await entriesServed(tx, category.id, seatsLeft(category));
   if (offered.length === 0) return;
   const expiresAt = new Date(now.getTime() + terms.offerTtlMs);
