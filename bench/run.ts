@@ -284,10 +284,19 @@ async function webhookDelivery(db: BenchDatabase, target: Target): Promise<void>
     const announced = await organiserCall(target, 'POST', '/events', eventBody());
     byTarget['one webhook'] = measured(await load({ url: target.url, duration: DURATION, requests: bookingRequest([{ id: announced.id } as SeededEvent]) }));
     const loadStopped = Date.now();
-    // Bookings still in flight when the load stopped may commit after: counted again on every poll.
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // autocannon stops without waiting for the requests in flight, which still commit afterwards:
+    // the count is final once it holds still (a poll that compared against a count read too early
+    // stopped with 45 messages of late commits still to come).
+    let bookings = (await db.categoryState(announced.id)).bookings;
+    for (let settled = false; !settled; ) {
+      await pause(250);
+      const now = (await db.categoryState(announced.id)).bookings;
+      settled = now === bookings;
+      bookings = now;
+    }
     const deadline = Date.now() + 300_000;
-    while ((await stats(announced.id)).announced < (await db.categoryState(announced.id)).bookings && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    const { bookings } = await db.categoryState(announced.id);
+    while ((await stats(announced.id)).announced < bookings && Date.now() < deadline) await pause(50);
     const drainedSeconds = (Date.now() - loadStopped) / 1000;
     const { announced: arrived, p50, p99 } = await stats(announced.id);
     if (arrived !== bookings) failures.push(`webhooks: ${arrived} of ${bookings} bookings' messages arrived`);
