@@ -32,4 +32,14 @@ describe('time zones', () => {
     expect(offsetMinutesAt(new Date('2027-01-15T00:00:00Z'), 'Australia/Sydney')).toBe(660);
     expect(offsetMinutesAt(new Date('2027-07-15T00:00:00Z'), 'Australia/Sydney')).toBe(600);
   });
+
+  it('answers the same offset for an instant it remembers as for one it computes, past the bound of remembered instants', () => {
+    const summer = new Date('2027-06-15T18:00:00Z').getTime();
+    const winter = new Date('2027-01-15T18:00:00Z').getTime();
+    for (let i = 0; i < 25_000; i++) {
+      expect(offsetMinutesAt(new Date(summer + i * 1000), 'Europe/Berlin')).toBe(120);
+      expect(offsetMinutesAt(new Date(winter + i * 1000), 'Europe/Berlin')).toBe(60);
+    }
+    expect(localIsoDate(new Date(summer), 'Europe/Berlin')).toBe('2027-06-15T20:00:00+02:00');
+  });
 });
