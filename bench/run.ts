@@ -9,7 +9,8 @@
  * BENCH_TRACING=on adds, on MariaDB, an app with tracing on (OTLP/HTTP to a receiver in this
  * process), measured next to the untraced one in every scenario: the notes give the ratio.
  * BENCH_SCENARIO=search runs the search scenario alone (MariaDB, then SQLite), writing nothing;
- * BENCH_SCENARIO=webhooks the webhook scenario alone (MariaDB), writing nothing.
+ * BENCH_SCENARIO=webhooks the webhook scenario alone (MariaDB), writing nothing; BENCH_SCENARIO=check-in
+ * the check-in scenario alone (MariaDB), writing nothing.
  */
 import autocannon, { type Options, type Result } from 'autocannon';
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
@@ -34,6 +35,7 @@ const READ_CACHE_MS = 1000;
 const SEARCH_EVENTS = smoke ? 2_000 : 100_000;
 const ONLY_SEARCH = process.env.BENCH_SCENARIO === 'search';
 const ONLY_WEBHOOKS = process.env.BENCH_SCENARIO === 'webhooks';
+const ONLY_CHECK_IN = process.env.BENCH_SCENARIO === 'check-in';
 const SELL_OUT_SEATS = smoke ? 1_000 : 10_000;
 const TICKETS_TO_SCAN = smoke ? 1_000 : 10_000;
 const HUGE = 1_000_000_000;
@@ -681,6 +683,11 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
       await webhookDelivery(db, appOn);
       return {};
     }
+    if (ONLY_CHECK_IN) {
+      await warmUp(db, [appOn, baseline]);
+      await checkIns(db, [appOn, baseline], baseline.name);
+      return {};
+    }
     log('MariaDB: warm-up');
     await warmUp(db, [...writers, appCached]);
     log('MariaDB: hot-book');
@@ -786,7 +793,7 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
   const rss = {
     ...(only === 'sqlite' ? {} : await onMysql()),
-    ...(only === 'mysql' || ONLY_WEBHOOKS ? {} : await onSqlite()),
+    ...(only === 'mysql' || ONLY_WEBHOOKS || ONLY_CHECK_IN ? {} : await onSqlite()),
   };
   const apps = Object.entries(rss).filter(([target]) => target.includes('app'));
   if (apps.length > 0) {
@@ -796,7 +803,7 @@ async function main(): Promise<void> {
   otlpSink?.server.close();
   const text = table(rss);
   process.stdout.write(`${text}\n`);
-  if (!smoke && !only && !ONLY_SEARCH && !ONLY_WEBHOOKS) writeResults(text);
+  if (!smoke && !only && !ONLY_SEARCH && !ONLY_WEBHOOKS && !ONLY_CHECK_IN) writeResults(text);
   if (failures.length > 0) {
     log(`FAILED: ${failures.join('; ')}`);
     process.exitCode = 1;

@@ -1,3 +1,4 @@
+import { OutboxMessage } from '../src/outbox/outbox-message.entity.js';
 import { createEvent, organizerAuth } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -145,6 +146,8 @@ describe('POST /events/:id/check-ins', () => {
     expect(responses.filter((response) => response.status === 409 && response.body.code === 'ALREADY_CHECKED_IN')).toHaveLength(29);
     const admittedAt = responses.find((response) => response.status === 200)?.body.checked_in_at;
     expect(new Set(responses.filter((response) => response.status === 409).map((response) => response.body.checked_in_at))).toEqual(new Set([admittedAt]));
+    const announced = await testApp.dataSource.getRepository(OutboxMessage).findBy({ eventId: event.id, type: 'ticket.checked_in' });
+    expect(announced.map((message) => (JSON.parse(message.data) as { checked_in_at: string }).checked_in_at)).toEqual([admittedAt]);
   });
 });
 

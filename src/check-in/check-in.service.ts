@@ -1,13 +1,16 @@
-import { Injectable } from '@nestjs/common';
-import { AlreadyCheckedInError, EventCancelledError, TicketCancelledError, TicketNotFoundError } from '../common/domain-error.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { AlreadyCheckedInError, BusyTryAgainError, EventCancelledError, TicketCancelledError, TicketNotFoundError } from '../common/domain-error.js';
 import { isTicketCode } from '../common/ticket-code.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
+import { SEAT_LEDGER, type SeatLedger } from '../inventory/seat-ledger.js';
 import { EventStatus, type Event } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
 import { TicketStatus, type Ticket } from '../inventory/ticket.entity.js';
-import { messagesStatement } from '../outbox/announcements.js';
 import { mapTicketDetails } from '../tickets/ticket-details.mapper.js';
 import { CheckInsRepository, type CategoryCheckIns } from './check-ins.repository.js';
+
+/** A scan whose ticket keeps being checked in and undone by others gives up after this many tries. */
+const MAX_CHECK_IN_ATTEMPTS = 3;
 
 export interface CheckIn {
   ticket: Ticket;
@@ -30,25 +33,28 @@ export class CheckInService {
     private readonly checkIns: CheckInsRepository,
     private readonly events: EventsService,
     private readonly transactions: TransactionRunner,
+    @Inject(SEAT_LEDGER) private readonly ledger: SeatLedger,
   ) {}
 
+  /**
+   * The ticket is read first, to answer a scan that cannot get in at once and to render the
+   * announcement of one that can; the ledger's conditional UPDATE then decides. A scan that lost the
+   * race to another reads the ticket again, which says why; one that finds it admissible again (its
+   * check-in was undone meanwhile) tries again, a few times at most.
+   */
   async checkIn(eventId: number, code: string): Promise<CheckIn> {
-    const event = await this.openEvent(eventId);
-    const at = new Date();
-    // The UPDATE decides alone; the read after it only says why a scan was not the one admitted.
-    // They share a transaction with the announcement of the admission, so a check-in is never unannounced.
-    const ticket = await this.transactions.run(async (manager) => {
-      const admitted = isTicketCode(code) && (await this.checkIns.markCheckedIn(manager, eventId, code, at));
-      const current = isTicketCode(code) ? await this.checkIns.findInEvent(manager, eventId, code) : null;
-      if (!current) throw new TicketNotFoundError();
-      if (admitted) {
-        await manager.query(...messagesStatement(manager.connection, [{ type: 'ticket.checked_in', eventId, data: mapTicketDetails({ ticket: current, event }) }], at));
-        return current;
-      }
-      if (current.status === TicketStatus.Cancelled) throw new TicketCancelledError();
-      throw new AlreadyCheckedInError(current.checkedInAt as Date);
-    });
-    return { ticket, event };
+    const read = () => (isTicketCode(code) ? this.checkIns.findInEvent(eventId, code) : Promise.resolve(null));
+    // Read together: a cancelled event answers EVENT_CANCELLED whatever the ticket, since only that read can fail.
+    const [event, first] = await Promise.all([this.openEvent(eventId), read()]);
+    let found = first;
+    for (let attempt = 1; attempt <= MAX_CHECK_IN_ATTEMPTS; attempt++) {
+      const ticket = admissible(found);
+      const at = new Date();
+      const admitted = await this.ledger.checkIn(ticket, at, (checkedIn) => ({ type: 'ticket.checked_in', eventId, data: mapTicketDetails({ ticket: checkedIn, event }) }));
+      if (admitted) return { ticket: Object.assign(ticket, { checkedInAt: at }), event };
+      found = await read();
+    }
+    throw new BusyTryAgainError();
   }
 
   async undo(eventId: number, code: string): Promise<void> {
@@ -68,4 +74,12 @@ export class CheckInService {
     if (event.status === EventStatus.Cancelled) throw new EventCancelledError(eventId);
     return event;
   }
+}
+
+/** The ticket, if it could be admitted now; otherwise why not. */
+function admissible(ticket: Ticket | null): Ticket {
+  if (!ticket) throw new TicketNotFoundError();
+  if (ticket.status === TicketStatus.Cancelled) throw new TicketCancelledError();
+  if (ticket.checkedInAt !== null) throw new AlreadyCheckedInError(ticket.checkedInAt);
+  return ticket;
 }

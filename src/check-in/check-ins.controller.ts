@@ -25,7 +25,7 @@ export class CheckInsController {
   @ApiOperation({ summary: 'Check a ticket in at the door (a scanner key of the event, or its organiser key); a ticket gets in once' })
   @ApiIdParam('The event id.')
   @ApiOkResponse({ type: CheckInResponse, description: 'The first scan of a valid ticket.' })
-  @ApiErrors(ErrorCode.TicketNotFound, ErrorCode.AlreadyCheckedIn, ErrorCode.TicketCancelled, ErrorCode.EventCancelled)
+  @ApiErrors(ErrorCode.TicketNotFound, ErrorCode.AlreadyCheckedIn, ErrorCode.TicketCancelled, ErrorCode.EventCancelled, ErrorCode.BusyTryAgain)
   async checkIn(@Param('id', ParseIdPipe) eventId: number, @Body() dto: CheckInDto): Promise<CheckInResponse> {
     return mapCheckIn(await this.checkIns.checkIn(eventId, dto.code));
   }

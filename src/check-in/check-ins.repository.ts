@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type EntityManager, type Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { Ticket, TicketStatus } from '../inventory/ticket.entity.js';
 
 export interface CategoryCheckIns {
@@ -14,20 +14,14 @@ export interface CategoryCheckIns {
 export class CheckInsRepository {
   constructor(@InjectRepository(Ticket) private readonly tickets: Repository<Ticket>) {}
 
-  /** Marks a valid ticket of the event checked in, unless it already is; answers whether this call did it. */
-  async markCheckedIn(manager: EntityManager, eventId: number, code: string, at: Date): Promise<boolean> {
-    const result = await manager.update(Ticket, { eventId, code, status: TicketStatus.Valid, checkedInAt: IsNull() }, { checkedInAt: at });
-    return result.affected === 1;
-  }
-
   /** Undoes a check-in; answers whether the event has such a ticket. */
   async clearCheckIn(manager: EntityManager, eventId: number, code: string): Promise<boolean> {
     await manager.update(Ticket, { eventId, code }, { checkedInAt: null });
     return (await manager.countBy(Ticket, { eventId, code })) === 1;
   }
 
-  findInEvent(manager: EntityManager, eventId: number, code: string): Promise<Ticket | null> {
-    return manager.findOneBy(Ticket, { eventId, code });
+  findInEvent(eventId: number, code: string): Promise<Ticket | null> {
+    return this.tickets.findOneBy({ eventId, code });
   }
 
   /** Valid tickets and how many of them are checked in, per category of the event that has any. */

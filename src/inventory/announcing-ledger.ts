@@ -57,6 +57,11 @@ export class AnnouncingLedger implements SeatLedger {
     return this.ledger.closeSales(manager, eventId, categoryIds, now);
   }
 
+  /** A check-in changes no seat and nothing an event's answer shows. */
+  checkIn(ticket: Ticket, at: Date, news: (admitted: Ticket) => Announcement): Promise<boolean> {
+    return this.ledger.checkIn(ticket, at, news);
+  }
+
   /** Joining changes no count; it may expire overdue holds, whose seats go to those already waiting. */
   joinWaitlist(request: WaitlistRequest): Promise<WaitlistPlace> {
     return this.announcing(request.eventId, this.ledger.joinWaitlist(request));

@@ -222,6 +222,11 @@ export const cancelTickets = new BuiltQuery((dataSource) =>
   dataSource.createQueryBuilder().update(Ticket).set({ status: () => ':void' }).where('reference = :reference AND status = :valid'),
 );
 
+/** Admits a valid ticket of the event at the door, unless it already was: the one statement that decides. */
+export const checkInTicket = new BuiltQuery((dataSource) =>
+  dataSource.createQueryBuilder().update(Ticket).set({ checkedInAt: () => ':at' }).where('event_id = :eventId AND code = :code AND status = :valid AND checked_in_at IS NULL'),
+);
+
 export const soldSeatsOfCategory = new BuiltQuery((dataSource) =>
   dataSource
     .getRepository(OrderLine)

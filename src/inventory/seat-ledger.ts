@@ -131,6 +131,11 @@ export interface SeatLedger {
   changeTerms(manager: EntityManager, changes: CategoryTerms[], now: Date): Promise<void>;
   /** The event is cancelled: its bookings and tickets are cancelled, its holds released, its codes' uses returned, its waiting lists closed, and its categories sell nothing more. */
   closeSales(manager: EntityManager, eventId: number, categoryIds: number[], now: Date): Promise<void>;
+  /**
+   * Admits the ticket at the door, as it was read before (valid, not yet in), once: answers whether
+   * this call admitted it, and announces `ticket.checked_in` only if it did.
+   */
+  checkIn(ticket: Ticket, at: Date, news: (admitted: Ticket) => Announcement): Promise<boolean>;
   /** Puts the buyer in line, unless enough seats are free now (SEATS_AVAILABLE: book instead). */
   joinWaitlist(request: WaitlistRequest): Promise<WaitlistPlace>;
   /** Takes the entry out of line, letting its outstanding offer go to the next; answers the entry as it is now. */

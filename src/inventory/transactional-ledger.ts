@@ -6,6 +6,7 @@ import { closeSales, changeTerms, completed, confirmHold, expireOverdue, holdSea
 import { ManagerTransaction, type LedgerTransaction } from './ledger-transaction.js';
 import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, OrderNews, Sale, SeatLedger, SeatOrder, WaitlistPlace, WaitlistRequest } from './seat-ledger.js';
 import type { Ticket } from './ticket.entity.js';
+import { admitTicket } from './ticket-operations.js';
 import type { WaitlistEntry } from './waitlist-entry.entity.js';
 import type { WaitlistTerms } from './waitlist-offers.js';
 import { joinWaitlist, withdrawFromWaitlist } from './waitlist-operations.js';
@@ -52,6 +53,11 @@ export abstract class TransactionalLedger implements SeatLedger {
 
   async closeSales(manager: EntityManager, eventId: number, categoryIds: number[], now: Date): Promise<void> {
     await ManagerTransaction.run(manager, this.locksRows, (tx) => closeSales(tx, eventId, categoryIds, now));
+  }
+
+  async checkIn(ticket: Ticket, at: Date, news: (admitted: Ticket) => Announcement): Promise<boolean> {
+    const { admitted } = await this.inTransaction((tx) => Promise.resolve(admitTicket(tx, ticket, at, news)));
+    return admitted;
   }
 
   joinWaitlist(request: WaitlistRequest): Promise<WaitlistPlace> {

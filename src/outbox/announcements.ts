@@ -68,6 +68,27 @@ export function bookingMessagesStatement(dataSource: DataSource, announcements: 
 }
 
 /**
+ * The announcement, written only if the statement just before it in the transaction changed a row
+ * (its `changed` answers whether it did): a check-in is decided by one conditional UPDATE, and
+ * announced in the same round trip as it on MySQL, with no read between them.
+ */
+export function announcedIfChanged(dataSource: DataSource, announcement: Announcement, now: Date): { insert: Statement; inserted: Statement } {
+  const { driver } = dataSource;
+  const name = (identifier: string) => driver.escape(identifier);
+  const rowsChanged = dataSource.options.type === 'mysql' ? 'ROW_COUNT()' : 'changes()';
+  const metadata = dataSource.getMetadata(OutboxMessage);
+  const createdAt: unknown = driver.preparePersistentValue(now, metadata.findColumnWithPropertyName('createdAt')!);
+  const sql =
+    `INSERT INTO ${name('outbox_messages')} (${name('message_key')}, ${name('message_type')}, ${name('event_id')}, ${name('message_data')}, ${name('created_at')}) ` +
+    `SELECT ?, ?, ?, ?, ? FROM (SELECT 1 AS one) once WHERE ${rowsChanged} = 1`;
+  return {
+    insert: [sql, [newMessageKey(), announcement.type, announcement.eventId, JSON.stringify(announcement.data), createdAt]],
+    // Right after the INSERT, the count is its own: 1 when the UPDATE before it had matched.
+    inserted: [`SELECT ${rowsChanged} AS changed`, []],
+  };
+}
+
+/**
  * The release or expiry of holds, announced in the ledger's own transaction with each hold's JSON
  * copied from its `hold.created` message: the ledger expires holds in bulk, in the SQL of whichever
  * transaction needed the seats, and knows no JSON of them. A hold's JSON has no status to change:
