@@ -1,5 +1,8 @@
 import { messageBody, OutboxMessage } from '../src/outbox/outbox-message.entity.js';
-import { createEvent, organizerAuth } from './support/fixtures.js';
+import { ApiKeyStore } from '../src/organizers/api-key-store.js';
+import { LISTENING_WEBHOOK_STATUS } from '../src/outbox/announcements.js';
+import { WebhookStatus } from '../src/webhooks/webhook-endpoint.entity.js';
+import { createEvent, eventBody, organizerAuth } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -9,7 +12,7 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 let testApp: TestApp;
 
 beforeAll(async () => {
-  testApp = await createTestApp();
+  testApp = await createTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
 });
 
 afterAll(async () => {
@@ -85,5 +88,28 @@ describe('the outbox', () => {
       { type: 'hold.created', data: released.body },
       { type: 'hold.released', data: released.body },
     ]);
+  });
+});
+
+describe('who listens', () => {
+  it("writes a message of an organiser without an active webhook as fanned out at once, and one with a webhook for the worker", async () => {
+    const rival = await testApp.app.get(ApiKeyStore).createOrganizer(`listener-${Date.now()}`);
+    const created = await testApp.http().post('/events').set('Authorization', `Bearer ${rival}`).send(eventBody());
+    const quiet = await testApp.http().post(`/events/${created.body.id as number}/book`).send({ ticket_category: 'General', quantity: 1 });
+    const webhook = await testApp.http().post('/webhooks').set('Authorization', `Bearer ${rival}`).send({ url: 'http://127.0.0.1:9/hook' });
+    expect(webhook.status).toBe(201);
+    const heard = await testApp.http().post(`/events/${created.body.id as number}/book`).send({ ticket_category: 'General', quantity: 1 });
+
+    const messages = await testApp.dataSource.getRepository(OutboxMessage).find({ where: { eventId: created.body.id as number }, order: { id: 'ASC' } });
+    const [eventCreated, quietBooking, heardBooking] = messages;
+    const fannedOut = () => testApp.dataSource.query<{ message_id: number | string }[]>('SELECT message_id FROM webhook_deliveries WHERE endpoint_id = ?', [webhook.body.id]);
+    const deadline = Date.now() + 10_000;
+    while (!(await fannedOut()).some((delivery) => Number(delivery.message_id) === heardBooking.id) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const delivered = new Set((await fannedOut()).map((delivery) => Number(delivery.message_id)));
+    expect(messages.map((message) => (JSON.parse(message.data) as { reference?: string }).reference)).toEqual([undefined, quiet.body.reference, heard.body.reference]);
+    expect(eventCreated.dispatchedAt?.getTime()).toBe(eventCreated.createdAt.getTime());
+    expect(quietBooking.dispatchedAt?.getTime()).toBe(quietBooking.createdAt.getTime());
+    expect([...delivered]).toEqual([heardBooking.id]);
+    expect(LISTENING_WEBHOOK_STATUS).toBe(WebhookStatus.Active);
   });
 });
