@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { CodesService } from '../codes/codes.service.js';
 import { BookingNotFoundError, DomainError, EventInPastError } from '../common/domain-error.js';
 import { CoalescedReads } from '../common/coalesced-reads.js';
-import { decodeIdCursor, encodeCursor } from '../common/page-cursor.js';
+import { decodeIdCursor, pageOf } from '../common/page-cursor.js';
 import { findByReference } from '../common/reference.js';
 import type { Environment } from '../config/environment.js';
 import { DEFAULT_PAGE_SIZE } from '../events/dto/list-events.query.js';
@@ -78,12 +78,9 @@ export class BookingsService {
     const event = await this.events.findOwned(eventId, organizerId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const afterId = query.cursor === undefined ? 0 : decodeIdCursor(query.cursor);
-    const rows = await this.bookings.findForEvent(eventId, afterId, limit, query.status);
-    const page = rows.slice(0, limit);
-    const lines = await this.bookings.linesOf(page.map((booking) => booking.reference));
-    const bookings = page.map((booking) => ({ booking, event, lines: lines.get(booking.reference) ?? [] }));
-    const last = page.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeCursor([last.id]) : undefined;
+    const { items, nextCursor } = pageOf(await this.bookings.findForEvent(eventId, afterId, limit, query.status), limit, (booking) => booking.id);
+    const lines = await this.bookings.linesOf(items.map((booking) => booking.reference));
+    const bookings = items.map((booking) => ({ booking, event, lines: lines.get(booking.reference) ?? [] }));
     return { bookings, nextCursor, limit };
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CodeAlreadyExistsError, CodeNotFoundError, MaxUsesBelowUsesError, TicketCategoryNotFoundError, ValidationFailedError } from '../common/domain-error.js';
 import { inexactAmountMessage, isExactIn } from '../common/currency.js';
 import { centsToAmount, toCents } from '../common/money.js';
-import { decodeIdCursor, encodeCursor } from '../common/page-cursor.js';
+import { decodeIdCursor, pageOf } from '../common/page-cursor.js';
 import { isDuplicateKeyError } from '../database/database-errors.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { DEFAULT_PAGE_SIZE, type ListEventsQuery } from '../events/dto/list-events.query.js';
@@ -65,10 +65,8 @@ export class CodesService {
     const event = await this.events.findOwned(eventId, organizerId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const afterId = query.cursor === undefined ? 0 : decodeIdCursor(query.cursor);
-    const rows = await this.codes.findForEvent(event.id, afterId, limit);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { codes: page.map((code) => ({ code, event })), nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : undefined, limit };
+    const { items, nextCursor } = pageOf(await this.codes.findForEvent(event.id, afterId, limit), limit, (code) => code.id);
+    return { codes: items.map((code) => ({ code, event })), nextCursor, limit };
   }
 
   /**

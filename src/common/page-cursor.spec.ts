@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, isRowId } from './page-cursor.js';
+import { decodeCursor, decodeIdCursor, encodeCursor, isRowId, pageOf } from './page-cursor.js';
 
 const readId = (position: unknown[]) => (position.length === 1 && isRowId(position[0]) ? position[0] : undefined);
 
@@ -17,5 +17,19 @@ describe('page cursor', () => {
     ['an id as a string', encodeCursor(['1'])],
   ])('rejects a cursor that is %s with VALIDATION_FAILED', (_what, cursor) => {
     expect(() => decodeCursor(cursor, readId)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+  });
+});
+
+describe('pageOf', () => {
+  const rows = [{ id: 3 }, { id: 5 }, { id: 9 }];
+
+  it('answers the first `limit` rows, with the cursor after the last of them when one more was read', () => {
+    const page = pageOf(rows, 2, (row) => row.id);
+    expect(page).toEqual({ items: [{ id: 3 }, { id: 5 }], nextCursor: encodeCursor([5]), limit: 2 });
+    expect(decodeIdCursor(page.nextCursor as string)).toBe(5);
+  });
+
+  it('has no next page when no row beyond the limit was read', () => {
+    expect(pageOf(rows, 3, (row) => row.id)).toEqual({ items: rows, nextCursor: undefined, limit: 3 });
   });
 });

@@ -34,6 +34,20 @@ export function isRowId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 }
 
+/** One page of a list, and the cursor of the next if there is one. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | undefined;
+  limit: number;
+}
+
+/** The page in `limit + 1` rows read after the cursor, sorted by id: the extra row says there is a next page. */
+export function pageOf<T>(rows: T[], limit: number, idOf: (row: T) => number): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor([idOf(last)]) : undefined, limit };
+}
+
 /** The position after a page of a list sorted by id: its last id. */
 export function decodeIdCursor(cursor: string): number {
   return decodeCursor(cursor, (position) => (position.length === 1 && isRowId(position[0]) ? position[0] : undefined));

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { WaitlistEntryClosedError, WaitlistEntryNotFoundError } from '../common/domain-error.js';
-import { decodeIdCursor, encodeCursor } from '../common/page-cursor.js';
+import { decodeIdCursor, pageOf } from '../common/page-cursor.js';
 import { findByReference } from '../common/reference.js';
 import { categoryNameOf } from '../bookings/booking-details.js';
 import { bookableLines } from '../bookings/sales-rules.js';
@@ -72,11 +72,8 @@ export class WaitlistService {
     await this.events.findOwned(eventId, organizerId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const afterId = query.cursor === undefined ? 0 : decodeIdCursor(query.cursor);
-    const rows = await this.entries.findForEvent(eventId, afterId, limit, query.status);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeCursor([last.id]) : undefined;
-    return { entries: await this.detailsOf(page), nextCursor, limit };
+    const { items, nextCursor } = pageOf(await this.entries.findForEvent(eventId, afterId, limit, query.status), limit, (entry) => entry.id);
+    return { entries: await this.detailsOf(items), nextCursor, limit };
   }
 
   private find(reference: string): Promise<WaitlistEntry> {

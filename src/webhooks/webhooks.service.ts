@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ValidationFailedError, WebhookMessageNotFoundError, WebhookNotFoundError } from '../common/domain-error.js';
-import { decodeIdCursor, encodeCursor } from '../common/page-cursor.js';
+import { decodeIdCursor, pageOf, type Page } from '../common/page-cursor.js';
 import type { Environment } from '../config/environment.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { DEFAULT_PAGE_SIZE, type ListEventsQuery } from '../events/dto/list-events.query.js';
@@ -15,11 +15,6 @@ import { WebhooksRepository, type DeliveryRecord } from './webhooks.repository.j
 /** For a day after a rotation, messages are signed with the old secret too. */
 const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | undefined;
-  limit: number;
-}
 
 /** An organiser's webhook endpoints: each organiser sees and changes only its own. */
 @Injectable()
@@ -115,10 +110,4 @@ export class WebhooksService {
     if (!due) throw new WebhookMessageNotFoundError(id, messageKey);
     this.dispatcher.wake();
   }
-}
-
-function pageOf<T>(rows: T[], limit: number, idOf: (row: T) => number): Page<T> {
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor([idOf(last)]) : undefined, limit };
 }
