@@ -53,7 +53,7 @@ export class WaitlistService {
 
   async findByReference(reference: string): Promise<WaitlistEntryDetails> {
     const entry = await this.find(reference);
-    return (await this.detailsOf([entry]))[0];
+    return (await this.detailsOf(this.events.findOne(entry.eventId), [entry]))[0];
   }
 
   /**
@@ -69,25 +69,20 @@ export class WaitlistService {
 
   /** The organiser's view of an event's waiting lists, oldest first, keyset-paginated by id. */
   async listForEvent(eventId: number, organizerId: number, query: ListWaitlistQuery): Promise<WaitlistPage> {
-    await this.events.findOwned(eventId, organizerId);
+    const event = await this.events.findOwned(eventId, organizerId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const afterId = query.cursor === undefined ? 0 : decodeIdCursor(query.cursor);
     const { items, nextCursor } = pageOf(await this.entries.findForEvent(eventId, afterId, limit, query.status), limit, (entry) => entry.id);
-    return { entries: await this.detailsOf(items), nextCursor, limit };
+    return { entries: await this.detailsOf(event, items), nextCursor, limit };
   }
 
   private find(reference: string): Promise<WaitlistEntry> {
     return findByReference(reference, (normalised) => this.entries.findByReference(normalised), (input) => new WaitlistEntryNotFoundError(input));
   }
 
-  private async detailsOf(entries: WaitlistEntry[]): Promise<WaitlistEntryDetails[]> {
-    const eventIds = [...new Set(entries.map((entry) => entry.eventId))];
-    const [events, positions] = await Promise.all([Promise.all(eventIds.map((id) => this.events.findOne(id))), this.entries.positionsOf(entries)]);
-    const eventOf = new Map(events.map((event) => [event.id, event]));
-    return entries.map((entry) => ({
-      entry,
-      categoryName: categoryNameOf(eventOf.get(entry.eventId) as Event, entry.ticketCategoryId),
-      position: positions.get(entry.id) ?? null,
-    }));
+  /** Entries of one event, named by its categories; the event may still be on its way, read beside the positions. */
+  private async detailsOf(event: Event | Promise<Event>, entries: WaitlistEntry[]): Promise<WaitlistEntryDetails[]> {
+    const [known, positions] = await Promise.all([event, this.entries.positionsOf(entries)]);
+    return entries.map((entry) => ({ entry, categoryName: categoryNameOf(known, entry.ticketCategoryId), position: positions.get(entry.id) ?? null }));
   }
 }
