@@ -437,9 +437,9 @@ export async function changeTerms(tx: LedgerTransaction, changes: CategoryTerms[
     };
     // Through the transaction, after the expiry's writes: a lower limit is checked against the held seats they return.
     if (Object.keys(values).length > 0) await tx.rows(tx.dataSource.createQueryBuilder().update(TicketCategory).set(values).where('id = :id', { id: category.id }).getQueryAndParameters());
-    // A raised limit, or holds expired on the way, free seats: the waiting list gets them at the new price.
+    // Only a new limit frees seats (raised, or holds expired on the way to a lower one): the waiting list gets them at the new price.
     Object.assign(category, values);
-    await offerFreeSeats(tx, category, now, waitlist);
+    if (change.seatsLimit !== undefined) await offerFreeSeats(tx, category, now, waitlist);
   }
   codes.write(tx);
 }
