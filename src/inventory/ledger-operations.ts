@@ -49,7 +49,7 @@ import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, OrderNews, Sal
 import { changeSeats, type SeatChange } from './seat-counters.js';
 import { orderShortage } from './seat-rules.js';
 import { WaitlistStatus } from './waitlist-entry.entity.js';
-import { announcement, endOfferOfHold, expireOffers, offerFreeSeats, type WaitlistTerms } from './waitlist-offers.js';
+import { announceExpired, endOfferOfHold, expireOffers, offerFreeSeats, type WaitlistTerms } from './waitlist-offers.js';
 import { endEventEntries, openEntriesOfEvent, WAITLIST, waitlistEntryFromRow } from './waitlist-statements.js';
 import { seatsLeft, TicketCategory } from './ticket-category.entity.js';
 import { Ticket, TicketStatus } from './ticket.entity.js';
@@ -470,6 +470,5 @@ async function closeWaitingLists(tx: LedgerTransaction, eventId: number, locked:
   const open = (await tx.rows(openEntriesOfEvent.statement(tx.dataSource, { eventId, waiting: WAITLIST.waiting, offered: WAITLIST.offered }))).map(waitlistEntryFromRow);
   if (open.length === 0) return;
   void tx.write(endEventEntries.statement(tx.dataSource, { eventId, waiting: WAITLIST.waiting, offered: WAITLIST.offered, ended: WAITLIST.expired }));
-  const expired = open.map((entry) => Object.assign(entry, { status: WaitlistStatus.Expired }));
-  void tx.write(messagesStatement(tx.dataSource, expired.map((entry) => announcement('waitlist.expired', entry, (locked.get(entry.ticketCategoryId) as TicketCategory).name)), now));
+  announceExpired(tx, open, (entry) => (locked.get(entry.ticketCategoryId) as TicketCategory).name, now);
 }

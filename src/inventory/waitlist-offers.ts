@@ -71,8 +71,13 @@ export async function expireOffers(tx: LedgerTransaction, category: TicketCatego
   const offers = (await tx.rows(offersOfHolds.statement(tx.dataSource, { references: holdReferences, offered: WAITLIST.offered }))).map(waitlistEntryFromRow);
   if (offers.length === 0) return;
   void tx.write(endOffersOfHolds.statement(tx.dataSource, { references: holdReferences, offered: WAITLIST.offered, ended: WAITLIST.expired }));
-  const expired = offers.map((entry) => Object.assign(entry, { status: WaitlistStatus.Expired }));
-  void tx.write(messagesStatement(tx.dataSource, expired.map((entry) => announcement('waitlist.expired', entry, category.name)), now));
+  announceExpired(tx, offers, () => category.name, now);
+}
+
+/** Entries whose expiry the caller has just written, each announced as `waitlist.expired` with its category's name. */
+export function announceExpired(tx: LedgerTransaction, entries: WaitlistEntry[], categoryNameOf: (entry: WaitlistEntry) => string, now: Date): void {
+  const expired = entries.map((entry) => Object.assign(entry, { status: WaitlistStatus.Expired }));
+  void tx.write(messagesStatement(tx.dataSource, expired.map((entry) => announcement('waitlist.expired', entry, categoryNameOf(entry))), now));
 }
 
 /** The hold's offer, if it made one, ends as converted (confirmed) or withdrawn (released). */
@@ -80,7 +85,7 @@ export function endOfferOfHold(tx: LedgerTransaction, holdReference: string, end
   void tx.write(endOffersOfHolds.statement(tx.dataSource, { references: [holdReference], offered: WAITLIST.offered, ended }));
 }
 
-export function announcement(type: 'waitlist.offered' | 'waitlist.expired', entry: WaitlistEntry, categoryName: string): Announcement {
+function announcement(type: 'waitlist.offered' | 'waitlist.expired', entry: WaitlistEntry, categoryName: string): Announcement {
   return { type, eventId: entry.eventId, data: waitlistEntryJson(entry, categoryName, null, true) };
 }
 
