@@ -2,12 +2,16 @@
  * The bare baseline: Fastify + mysql2, no NestJS, no TypeORM. It serves the benchmarked endpoints
  * with the same SQL semantics as the app (holds-aware availability, the same pessimistic booking
  * transaction, keyset pagination by (date, id)), so that app/baseline measures what the framework
- * and the ORM cost. Configured by BASELINE_DATABASE_URL (mysql://…), PORT and POOL_SIZE.
+ * and the ORM cost. Its public reads answer the app's anonymous answer byte for byte, with the same
+ * ETag and conditional GET (bench/run.ts compares them before measuring): a smaller answer would
+ * measure the bytes, not the framework. Configured by BASELINE_DATABASE_URL (mysql://…), PORT and
+ * POOL_SIZE.
  */
 import Fastify, { type FastifyReply } from 'fastify';
 import { createPool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hash, randomBytes } from 'node:crypto';
 import { generateReference } from '../src/common/reference.js';
+import { localIsoDate } from '../src/common/time-zone.js';
 
 interface CategoryRow extends RowDataPacket {
   id: number;
@@ -19,6 +23,9 @@ interface CategoryRow extends RowDataPacket {
   seats_sold: number;
   seats_held: number;
   max_per_booking: number | null;
+  sales_start: Date | null;
+  sales_end: Date | null;
+  hidden: number;
 }
 
 interface EventRow extends RowDataPacket {
@@ -27,6 +34,10 @@ interface EventRow extends RowDataPacket {
   venue: string;
   details: string | null;
   date: Date;
+  status: string;
+  timezone: string;
+  currency: string;
+  max_tickets_per_booking: number | null;
 }
 
 interface Event extends EventRow {
@@ -45,8 +56,9 @@ const pool = createPool({
   charset: 'utf8mb4',
 });
 
-const EVENT_COLUMNS = 'e.id, e.name, e.venue, e.details, e.date';
-const CATEGORY_COLUMNS = 'c.id, c.event_id, c.name, c.name_key, c.price, c.seats_limit, c.seats_sold, c.seats_held, c.max_per_booking';
+const EVENT_COLUMNS = 'e.id, e.name, e.venue, e.details, e.date, e.status, e.timezone, e.currency, e.max_tickets_per_booking';
+const CATEGORY_COLUMNS =
+  'c.id, c.event_id, c.name, c.name_key, c.price, c.seats_limit, c.seats_sold, c.seats_held, c.max_per_booking, c.sales_start, c.sales_end, c.hidden';
 
 const seatsLeft = (c: Pick<CategoryRow, 'seats_limit' | 'seats_sold' | 'seats_held'>) => c.seats_limit - c.seats_sold - c.seats_held;
 const cents = (price: string) => Math.round(Number(price) * 100);
@@ -77,15 +89,21 @@ async function findEvent(id: number): Promise<Event | undefined> {
   return event;
 }
 
-/** The app's event.mapper.ts on raw rows, written again on purpose: the baseline loads none of the app's framework code. */
-function mapEvent(event: Event) {
-  const categories = [...event.categories].sort((a, b) => a.id - b.id);
+/** The app's event.mapper.ts on raw rows, as anyone without a key sees it, written again on purpose: the baseline loads none of the app's framework code. */
+function mapEvent(event: Event, now: Date) {
+  const categories = event.categories.filter((c) => !c.hidden).sort((a, b) => a.id - b.id);
+  const eventOnSale = event.status === 'scheduled' && event.date.getTime() > now.getTime();
   return {
     id: event.id,
     name: event.name,
     venue: event.venue,
     date: event.date.toISOString(),
+    timezone: event.timezone,
+    local_date: localIsoDate(event.date, event.timezone),
+    currency: event.currency,
     details: event.details,
+    status: event.status,
+    max_tickets_per_booking: event.max_tickets_per_booking,
     sold_out: categories.every((c) => seatsLeft(c) <= 0),
     ticket_categories: categories.map((c) => ({
       name: c.name,
@@ -95,8 +113,21 @@ function mapEvent(event: Event) {
       seats_held: c.seats_held,
       seats_available: seatsLeft(c),
       max_per_booking: c.max_per_booking,
+      sales_start: c.sales_start?.toISOString() ?? null,
+      sales_end: c.sales_end?.toISOString() ?? null,
+      on_sale: eventOnSale && (c.sales_start === null || c.sales_start.getTime() <= now.getTime()) && (c.sales_end === null || c.sales_end.getTime() > now.getTime()),
+      hidden: false,
     })),
   };
+}
+
+/** The answer as the app sends it to anyone without a key: its bytes, their strong ETag, and a 304 when the client holds them. */
+function sendJson(reply: FastifyReply, value: unknown, ifNoneMatch: string | undefined) {
+  const body = JSON.stringify(value);
+  const etag = `"${hash('sha1', body, 'base64url')}"`;
+  void reply.header('ETag', etag).header('Cache-Control', 'no-cache').header('Vary', 'Authorization');
+  if (ifNoneMatch === etag) return reply.code(304).send();
+  return reply.type('application/json; charset=utf-8').send(body);
 }
 
 function fail(reply: FastifyReply, status: number, code: string, message: string) {
@@ -292,13 +323,14 @@ app.post<{ Params: { id: string }; Body: { code: string } }>(
 app.get<{ Params: { id: string } }>('/events/:id', async (request, reply) => {
   const event = await findEvent(Number(request.params.id));
   if (!event) return fail(reply, 404, 'EVENT_NOT_FOUND', `Event ${request.params.id} does not exist.`);
-  return mapEvent(event);
+  return sendJson(reply, mapEvent(event, new Date()), request.headers['if-none-match']);
 });
 
 app.get<{ Querystring: { limit?: string; cursor?: string } }>('/events', async (request, reply) => {
   const limit = Math.min(Number(request.query.limit ?? 50), 100);
-  const values: unknown[] = [new Date()];
-  let where = 'e.date > ?';
+  const now = new Date();
+  const values: unknown[] = [now];
+  let where = "e.status = 'scheduled' AND e.date > ?";
   if (request.query.cursor) {
     const [date, id] = JSON.parse(Buffer.from(request.query.cursor, 'base64url').toString('utf8')) as [string, number];
     where += ' AND (e.date > ? OR (e.date = ? AND e.id > ?))';
@@ -317,7 +349,11 @@ app.get<{ Querystring: { limit?: string; cursor?: string } }>('/events', async (
     const cursor = Buffer.from(JSON.stringify([last.date.toISOString(), last.id])).toString('base64url');
     void reply.header('Link', `</events?limit=${limit}&cursor=${cursor}>; rel="next"`);
   }
-  return events.map(mapEvent);
+  return sendJson(
+    reply,
+    events.map((event) => mapEvent(event, now)),
+    request.headers['if-none-match'],
+  );
 });
 
 const port = Number(process.env.PORT ?? 3100);
