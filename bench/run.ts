@@ -9,8 +9,8 @@
  * BENCH_TRACING=on adds, on MariaDB, an app with tracing on (OTLP/HTTP to a receiver in this
  * process), measured next to the untraced one in every scenario: the notes give the ratio.
  * BENCH_SCENARIO=search runs the search scenario alone (MariaDB, then SQLite), writing nothing;
- * BENCH_SCENARIO=webhooks the webhook scenario alone (MariaDB), writing nothing; BENCH_SCENARIO=check-in
- * the check-in scenario alone (MariaDB), writing nothing.
+ * BENCH_SCENARIO=webhooks, check-in, spread-book, two-line or reads that scenario alone (MariaDB),
+ * writing nothing.
  */
 import autocannon, { type Options, type Result } from 'autocannon';
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
@@ -33,9 +33,11 @@ const LIST_EVENTS = smoke ? 1_000 : 10_000;
 const HOT_EVENTS = 100;
 const READ_CACHE_MS = 1000;
 const SEARCH_EVENTS = smoke ? 2_000 : 100_000;
-const ONLY_SEARCH = process.env.BENCH_SCENARIO === 'search';
-const ONLY_WEBHOOKS = process.env.BENCH_SCENARIO === 'webhooks';
-const ONLY_CHECK_IN = process.env.BENCH_SCENARIO === 'check-in';
+/** One scenario alone, writing nothing: for measuring a change without the whole run. */
+const SCENARIO = process.env.BENCH_SCENARIO;
+const ONLY_SEARCH = SCENARIO === 'search';
+/** Scenarios that run on MariaDB only. */
+const MYSQL_ONLY_SCENARIOS = ['webhooks', 'check-in', 'spread-book', 'two-line', 'reads'];
 const SELL_OUT_SEATS = smoke ? 1_000 : 10_000;
 const TICKETS_TO_SCAN = smoke ? 1_000 : 10_000;
 const HUGE = 1_000_000_000;
@@ -678,14 +680,29 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
       await search(db, [appOn]);
       return {};
     }
-    if (ONLY_WEBHOOKS) {
+    if (SCENARIO === 'webhooks') {
       await warmUp(db, [appOn]);
       await webhookDelivery(db, appOn);
       return {};
     }
-    if (ONLY_CHECK_IN) {
+    if (SCENARIO === 'check-in') {
       await warmUp(db, [appOn, baseline]);
       await checkIns(db, [appOn, baseline], baseline.name);
+      return {};
+    }
+    if (SCENARIO === 'spread-book') {
+      await warmUp(db, writers);
+      await spreadBook(db, writers, baseline.name);
+      return {};
+    }
+    if (SCENARIO === 'reads') {
+      await warmUp(db, [appOn, appCached, baseline]);
+      limit = await reads(db, appOn, [], appCached, baseline);
+      return {};
+    }
+    if (SCENARIO === 'two-line') {
+      await warmUp(db, [appOn, baseline]);
+      await twoLineOrder(db, [appOn, baseline], baseline.name);
       return {};
     }
     log('MariaDB: warm-up');
@@ -710,38 +727,7 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
     goal('spread-book ≥ 0.8× the baseline, coalescing off', ratio(spread, appOff.name, baseline.name), 0.8);
     log('MariaDB: sell-out');
     await sellOut(db, writers, baseline.name);
-    log(`MariaDB: seeding ${LIST_EVENTS} events × 3 categories`);
-    const listEvents = await db.insertEvents(
-      LIST_EVENTS,
-      [
-        { name: 'Floor', price: 80, seatsLimit: 500 },
-        { name: 'Balcony', price: 45.5, seatsLimit: 300 },
-        { name: 'VIP', price: 150, seatsLimit: 50 },
-      ],
-      new Date(Date.now() + 60 * DAY),
-    );
-    const paths = await readPaths(db, listEvents);
-    const answers = await answersOf(appCached, paths);
-    limit = await startLimit(3205, answers);
-    const readers: Reader[] = [
-      { target: appOn, label: CACHE_OFF },
-      ...traced.map((target) => ({ target, label: TRACED })),
-      { target: appCached, label: CACHE_ON },
-      { target: baseline, label: BASELINE },
-      { target: limit, label: LIMIT },
-    ];
-    log('MariaDB: list');
-    const pages = await list(readers, paths);
-    log('MariaDB: get-one');
-    const one = await getOne(readers, paths);
-    log('MariaDB: get-one, 304');
-    const unchanged = await notModified(readers.filter(({ label }) => label !== BASELINE), paths, answers);
-    goal(`get-one: ${CACHE_ON} ≥ 0.5× the limit`, ratio(one, CACHE_ON, LIMIT), 0.5);
-    goal(`list, first page: ${CACHE_ON} ≥ 0.5× the limit`, ratio(pages.first, CACHE_ON, LIMIT), 0.5);
-    goal(`get-one: ${CACHE_OFF} ≥ 0.9× the baseline`, ratio(one, CACHE_OFF, BASELINE), 0.9);
-    goal(`list, first page: ${CACHE_OFF} ≥ 0.9× the baseline`, ratio(pages.first, CACHE_OFF, BASELINE), 0.9);
-    goal(`list, deep page: ${CACHE_OFF} ≥ 0.9× the baseline`, ratio(pages.deep, CACHE_OFF, BASELINE), 0.9);
-    goal(`304: ${CACHE_ON} ≥ 0.6× the limit`, ratio(unchanged, CACHE_ON, LIMIT), 0.6);
+    limit = await reads(db, appOn, traced, appCached, baseline);
     log('MariaDB: search');
     await search(db, [appOn, ...traced]);
   } finally {
@@ -749,6 +735,47 @@ async function measureOnMysql(databaseUrl: string): Promise<Record<string, numbe
     for (const target of [appOn, ...traced, appOff, appCached, baseline, limit]) if (target) await stop(target);
   }
   return Object.fromEntries([appOn, ...traced, appOff, appCached, baseline, ...(limit ? [limit] : [])].map((target) => [target.name, target.peakRss]));
+}
+
+/** List pages, get-one and 304s: the app with the cache off and on, the SQL baseline and the limit. Answers the limit, for stopping. */
+async function reads(db: BenchDatabase, appOn: Target, traced: Target[], appCached: Target, baseline: Target): Promise<Target> {
+  log(`MariaDB: seeding ${LIST_EVENTS} events × 3 categories`);
+  const listEvents = await db.insertEvents(
+    LIST_EVENTS,
+    [
+      { name: 'Floor', price: 80, seatsLimit: 500 },
+      { name: 'Balcony', price: 45.5, seatsLimit: 300 },
+      { name: 'VIP', price: 150, seatsLimit: 50 },
+    ],
+    new Date(Date.now() + 60 * DAY),
+  );
+  const paths = await readPaths(db, listEvents);
+  const answers = await answersOf(appCached, paths);
+  // The baseline must answer the same bytes, or the ratio would measure the answers' sizes.
+  const baselineAnswers = await answersOf(baseline, paths);
+  const differing = Object.keys(answers).filter((path) => baselineAnswers[path].body !== answers[path].body || baselineAnswers[path].etag !== answers[path].etag);
+  if (differing.length > 0) failures.push(`the baseline's answer differs from the app's for ${differing.length} read paths, e.g. ${differing[0]}`);
+  const limit = await startLimit(3205, answers);
+  const readers: Reader[] = [
+    { target: appOn, label: CACHE_OFF },
+    ...traced.map((target) => ({ target, label: TRACED })),
+    { target: appCached, label: CACHE_ON },
+    { target: baseline, label: BASELINE },
+    { target: limit, label: LIMIT },
+  ];
+  log('MariaDB: list');
+  const pages = await list(readers, paths);
+  log('MariaDB: get-one');
+  const one = await getOne(readers, paths);
+  log('MariaDB: get-one, 304');
+  const unchanged = await notModified(readers.filter(({ label }) => label !== BASELINE), paths, answers);
+  goal(`get-one: ${CACHE_ON} ≥ 0.5× the limit`, ratio(one, CACHE_ON, LIMIT), 0.5);
+  goal(`list, first page: ${CACHE_ON} ≥ 0.5× the limit`, ratio(pages.first, CACHE_ON, LIMIT), 0.5);
+  goal(`get-one: ${CACHE_OFF} ≥ 0.9× the baseline`, ratio(one, CACHE_OFF, BASELINE), 0.9);
+  goal(`list, first page: ${CACHE_OFF} ≥ 0.9× the baseline`, ratio(pages.first, CACHE_OFF, BASELINE), 0.9);
+  goal(`list, deep page: ${CACHE_OFF} ≥ 0.9× the baseline`, ratio(pages.deep, CACHE_OFF, BASELINE), 0.9);
+  goal(`304: ${CACHE_ON} ≥ 0.6× the limit`, ratio(unchanged, CACHE_ON, LIMIT), 0.6);
+  return limit;
 }
 
 /** Each app on its own file: SQLite allows one writer, and two processes on one file answer SQLITE_BUSY. */
@@ -793,7 +820,7 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
   const rss = {
     ...(only === 'sqlite' ? {} : await onMysql()),
-    ...(only === 'mysql' || ONLY_WEBHOOKS || ONLY_CHECK_IN ? {} : await onSqlite()),
+    ...(only === 'mysql' || MYSQL_ONLY_SCENARIOS.includes(SCENARIO ?? '') ? {} : await onSqlite()),
   };
   const apps = Object.entries(rss).filter(([target]) => target.includes('app'));
   if (apps.length > 0) {
@@ -803,7 +830,7 @@ async function main(): Promise<void> {
   otlpSink?.server.close();
   const text = table(rss);
   process.stdout.write(`${text}\n`);
-  if (!smoke && !only && !ONLY_SEARCH && !ONLY_WEBHOOKS && !ONLY_CHECK_IN) writeResults(text);
+  if (!smoke && !only && SCENARIO === undefined) writeResults(text);
   if (failures.length > 0) {
     log(`FAILED: ${failures.join('; ')}`);
     process.exitCode = 1;
