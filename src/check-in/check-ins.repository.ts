@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
+import { BuiltQuery } from '../database/built-query.js';
+import { readDate, readNullableDate, readNullableString } from '../database/column-values.js';
 import { Ticket, TicketStatus } from '../inventory/ticket.entity.js';
 
 export interface CategoryCheckIns {
@@ -8,6 +10,9 @@ export interface CategoryCheckIns {
   tickets: number;
   checkedIn: number;
 }
+
+/** Every scan reads its ticket, before and after the UPDATE that decides: the SQL is built once, not by a find per scan. */
+const ticketInEvent = new BuiltQuery((dataSource) => dataSource.getRepository(Ticket).createQueryBuilder('ticket').where('ticket.eventId = :eventId AND ticket.code = :code'));
 
 /** Check-in writes one column of a ticket, by a conditional UPDATE: whichever scan matches first wins. */
 @Injectable()
@@ -20,8 +25,9 @@ export class CheckInsRepository {
     return (await manager.countBy(Ticket, { eventId, code })) === 1;
   }
 
-  findInEvent(eventId: number, code: string): Promise<Ticket | null> {
-    return this.tickets.findOneBy({ eventId, code });
+  async findInEvent(eventId: number, code: string): Promise<Ticket | null> {
+    const [row] = await ticketInEvent.rows(this.tickets.manager.connection, { eventId, code });
+    return row ? ticketFromRow(row) : null;
   }
 
   /** Valid tickets and how many of them are checked in, per category of the event that has any. */
@@ -36,4 +42,19 @@ export class CheckInsRepository {
       .getRawMany<{ categoryId: number | string; tickets: number | string; checkedIn: number | string | null }>();
     return rows.map((row) => ({ categoryId: Number(row.categoryId), tickets: Number(row.tickets), checkedIn: Number(row.checkedIn ?? 0) }));
   }
+}
+
+/** A ticket as ticketInEvent selects it (alias `ticket`). */
+function ticketFromRow(row: Record<string, unknown>): Ticket {
+  return Object.assign(new Ticket(), {
+    id: Number(row.ticket_id),
+    code: String(row.ticket_code),
+    reference: String(row.ticket_reference),
+    eventId: Number(row.ticket_event_id),
+    ticketCategoryId: Number(row.ticket_ticket_category_id),
+    attendeeName: readNullableString(row.ticket_attendee_name),
+    status: row.ticket_status as TicketStatus,
+    checkedInAt: readNullableDate(row.ticket_checked_in_at),
+    createdAt: readDate(row.ticket_created_at),
+  });
 }

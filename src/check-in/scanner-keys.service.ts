@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import { ScannerKeyNotFoundError } from '../common/domain-error.js';
 import { hashSecretKey, isHashOf, newSecretKey, secretKeyPrefix } from '../common/secret-keys.js';
+import { BuiltQuery } from '../database/built-query.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { EventsService } from '../events/events.service.js';
 import { ScannerKey } from './scanner-key.entity.js';
@@ -12,6 +13,11 @@ export interface IssuedScannerKey {
   prefix: string;
   createdAt: Date;
 }
+
+/** Every scan checks its key first: the SQL is built once, not by a find per scan. */
+const liveKeyByHash = new BuiltQuery((dataSource) =>
+  dataSource.getRepository(ScannerKey).createQueryBuilder('scanner').select(['scanner.keyHash', 'scanner.eventId']).where('scanner.keyHash = :keyHash AND scanner.revokedAt IS NULL'),
+);
 
 /** Scanner keys of an event: issued and revoked by its organiser, checked at every scan. */
 @Injectable()
@@ -47,7 +53,7 @@ export class ScannerKeysService {
 
   /** The event a live scanner key admits check-ins at; revoked and unknown keys alike give undefined. */
   async eventOf(key: string): Promise<number | undefined> {
-    const stored = await this.keys.findOneBy({ keyHash: hashSecretKey(key), revokedAt: IsNull() });
-    return stored && isHashOf(stored.keyHash, key) ? stored.eventId : undefined;
+    const [stored] = await liveKeyByHash.rows(this.keys.manager.connection, { keyHash: hashSecretKey(key) });
+    return stored && isHashOf(String(stored.scanner_key_hash), key) ? Number(stored.scanner_event_id) : undefined;
   }
 }
