@@ -1,5 +1,6 @@
 import { IsNull, type DataSource } from 'typeorm';
 import { hashSecretKey, isHashOf, newSecretKey, secretKeyPrefix } from '../common/secret-keys.js';
+import { BuiltQuery } from '../database/built-query.js';
 import { isDuplicateKeyError } from '../database/database-errors.js';
 import { ApiKey } from './api-key.entity.js';
 import { Organizer } from './organizer.entity.js';
@@ -11,6 +12,11 @@ export interface OrganizerKeys {
 
 export class UnknownOrganizerError extends Error {}
 
+/** Every request with an organiser key looks it up: the SQL is built once, not by a find per request. */
+const liveKeyByHash = new BuiltQuery((dataSource) =>
+  dataSource.getRepository(ApiKey).createQueryBuilder('stored').select(['stored.keyHash', 'stored.organizerId']).where('stored.keyHash = :keyHash AND stored.revokedAt IS NULL'),
+);
+
 /**
  * Organisers and their keys, usable both inside the app and from the command-line tool (which
  * has no Nest container). Writes here happen at start-up or from the CLI, never while serving.
@@ -20,8 +26,8 @@ export class ApiKeyStore {
 
   /** The organiser whose live key this is; revoked and unknown keys alike give undefined. */
   async authenticate(key: string): Promise<number | undefined> {
-    const stored = await this.dataSource.getRepository(ApiKey).findOneBy({ keyHash: hashSecretKey(key), revokedAt: IsNull() });
-    return stored && isHashOf(stored.keyHash, key) ? stored.organizerId : undefined;
+    const [stored] = await liveKeyByHash.rows(this.dataSource, { keyHash: hashSecretKey(key) });
+    return stored && isHashOf(String(stored.stored_key_hash), key) ? Number(stored.stored_organizer_id) : undefined;
   }
 
   /** Creates the organiser and a first key; returns the key, which is never shown again. */
