@@ -258,6 +258,26 @@ describe('webhook messages', () => {
     answers = [];
   });
 
+  it('wait for a connection to a receiver slower than their number without burning attempts: each sent once, none lost', async () => {
+    const auth = await organiser();
+    const hook = await receiver();
+    // 16 connections answered in 200 ms send about 40 messages within the 0.5 s timeout; 120
+    // counted as timed out while waiting would run out of their 3 attempts.
+    hook.answer = () => ({ status: 200, delayMs: 200 });
+    const { id } = (await subscribe(auth, { url: hook.url(), events: ['booking.confirmed'] })).body as { id: number };
+    const eventId = await eventOf(auth, 200);
+    for (let booking = 0; booking < 120; booking += 1) expect((await book(eventId)).status).toBe(201);
+
+    await hook.waitFor((received) => received.length >= 120);
+    const rows = testApp.dataSource.getRepository(WebhookDelivery);
+    while ((await rows.countBy({ endpointId: id, status: DeliveryStatus.Delivered })) < 120) await sleep(20);
+    const ids = hook.received.map((message) => message.id);
+    expect(new Set(ids).size).toBe(120);
+    expect(ids).toHaveLength(120);
+    expect(hook.overlapping).toEqual([]);
+    expect(new Set((await rows.findBy({ endpointId: id })).map((delivery) => `${delivery.status} after ${delivery.attempts}`))).toEqual(new Set(['delivered after 1']));
+  });
+
   it('after 410 Gone, disable the endpoint at once: later messages do not go to it', async () => {
     const auth = await organiser();
     const hook = await receiver();

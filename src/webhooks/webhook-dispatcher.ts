@@ -10,7 +10,7 @@ import { webhookSignature } from './signature.js';
 import { DeliveryStatus } from './webhook-delivery.entity.js';
 import { WebhookStatus } from './webhook-endpoint.entity.js';
 import { WebhookMetrics } from './webhook-metrics.js';
-import { sendWebhook, type SendOutcome } from './webhook-sender.js';
+import { sendWebhook, UNSENT, type SendOutcome } from './webhook-sender.js';
 import { WebhooksRepository, type ClaimedDelivery, type DeliveryOutcome } from './webhooks.repository.js';
 
 /** Messages fanned out, and deliveries claimed (and sent at once), per round. */
@@ -109,20 +109,26 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   /** One round; answers whether there was work, so more may be waiting. */
   private async work(): Promise<boolean> {
     const fannedOut = await this.transactions.run((manager) => this.repository.fanOut(manager, new Date(), BATCH));
+    const timeoutMs = this.settings.WEBHOOK_TIMEOUT_SECONDS * 1000;
     const leaseMs = this.settings.WEBHOOK_LEASE_SECONDS * 1000;
-    const claimed = await this.transactions.run((manager) => this.repository.claimDue(manager, new Date(), leaseMs, BATCH));
-    const sent = await Promise.all(claimed.map(async (delivery) => ({ delivery, outcome: await this.send(delivery) })));
-    await this.recordDelivered(sent.filter((each): each is Sent => each.outcome !== 'parked' && isSuccess(each.outcome)));
+    const claimedAt = new Date();
+    const claimed = await this.transactions.run((manager) => this.repository.claimDue(manager, claimedAt, leaseMs, BATCH));
+    // A send that starts by then is answered or abandoned before the lease runs out, so no other
+    // instance sends the message meanwhile; and a round lasts at most two timeouts.
+    const sendBy = claimedAt.getTime() + Math.min(timeoutMs, leaseMs - timeoutMs);
+    const sent = await Promise.all(claimed.map(async (delivery) => ({ delivery, outcome: await this.send(delivery, sendBy) })));
+    await this.recordDelivered(sent.filter((each): each is Sent => typeof each.outcome !== 'string' && isSuccess(each.outcome)));
+    await this.giveBack(sent.filter(({ outcome }) => outcome === UNSENT).map(({ delivery }) => delivery));
     for (const { delivery, outcome } of sent) {
       if (outcome === 'parked') await this.park(delivery);
-      else if (!isSuccess(outcome)) await this.settleFailure(delivery, outcome);
+      else if (outcome !== UNSENT && !isSuccess(outcome)) await this.settleFailure(delivery, outcome);
     }
     await this.purgeNowAndThen();
     return fannedOut > 0 || claimed.length > 0;
   }
 
   /** Sends one claimed delivery; a delivery whose webhook was disabled since it was fanned out is not sent. */
-  private async send(delivery: ClaimedDelivery): Promise<SendOutcome | 'parked'> {
+  private async send(delivery: ClaimedDelivery, sendBy: number): Promise<SendOutcome | typeof UNSENT | 'parked'> {
     const { endpoint, message } = delivery;
     if (endpoint.status !== WebhookStatus.Active) return 'parked';
     const now = new Date();
@@ -130,7 +136,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const timestamp = Math.floor(now.getTime() / 1000);
     const secrets = endpoint.previousSecret && endpoint.previousSecretUntil && endpoint.previousSecretUntil > now ? [endpoint.secret, endpoint.previousSecret] : [endpoint.secret];
     const headers = { 'webhook-id': message.messageKey, 'webhook-timestamp': String(timestamp), 'webhook-signature': webhookSignature(secrets, message.messageKey, timestamp, body) };
-    return sendWebhook({ url: endpoint.url, headers, body }, this.settings.WEBHOOK_TIMEOUT_SECONDS * 1000, this.settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS);
+    return sendWebhook({ url: endpoint.url, headers, body }, this.settings.WEBHOOK_TIMEOUT_SECONDS * 1000, sendBy, this.settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS);
   }
 
   /** The round's successes in one transaction: at thousands of messages a second, one each would cost more than the sending. */
@@ -139,6 +145,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const now = new Date();
     await this.transactions.run((manager) => this.repository.recordDelivered(manager, sent.map(({ delivery, outcome }) => ({ delivery, statusCode: outcome.statusCode })), now));
     for (const { delivery } of sent) this.metrics.recordAttempt('delivered', (now.getTime() - delivery.message.createdAt.getTime()) / 1000);
+  }
+
+  /**
+   * Deliveries to a receiver slower than their number: due again at once, and, never sent, not
+   * counted as attempts, so a backlog behind a slow receiver neither burns its attempts nor reads
+   * as timeouts in its delivery log.
+   */
+  private async giveBack(unsent: ClaimedDelivery[]): Promise<void> {
+    if (unsent.length === 0) return;
+    await this.transactions.run((manager) => this.repository.giveBack(manager, unsent, new Date()));
   }
 
   /** Waits, unscheduled, with the endpoint's other deliveries until it is active again; the claim's attempt is taken back. */

@@ -5,6 +5,9 @@ import { guardedLookup, literalHostAllowed } from './url-policy.js';
 /** What became of one attempt: the receiver's status, or why there was none. */
 export type SendOutcome = { statusCode: number } | { error: string };
 
+/** No connection to the receiver was free before `sendBy`: nothing went out, so it was no attempt. */
+export const UNSENT = 'unsent';
+
 export interface OutgoingMessage {
   url: string;
   headers: Record<string, string>;
@@ -24,23 +27,26 @@ const agents = { http: new HttpAgent(AGENT_OPTIONS), https: new HttpsAgent(AGENT
 
 /**
  * One POST of a signed message. Redirects are answers like any other (a 3xx is not a 2xx, so it
- * is retried, never followed); the whole exchange, connecting included, is bounded by the timeout.
+ * is retried, never followed). The timeout runs from the moment one of the receiver's connections
+ * is the message's, so it bounds the receiver's exchange, connecting included, and not the wait
+ * behind other messages to a slow receiver: a message that gets no connection before `sendBy` is
+ * not sent at all.
  */
-export function sendWebhook(message: OutgoingMessage, timeoutMs: number, allowPrivateNetworks: boolean): Promise<SendOutcome> {
+export function sendWebhook(message: OutgoingMessage, timeoutMs: number, sendBy: number, allowPrivateNetworks: boolean): Promise<SendOutcome | typeof UNSENT> {
   const url = new URL(message.url);
   if (!literalHostAllowed(url, allowPrivateNetworks)) return Promise.resolve({ error: `${url.hostname} is not a public address` });
   const secure = url.protocol === 'https:';
   const request = secure ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
-    // The whole exchange is bounded here, not by an abort signal alone: a kept-alive answer may
-    // never emit 'close' while its socket stays open, and a round waits for all of its sends.
-    const deadline = setTimeout(() => finish({ error: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
+    // Bounded here, not by an abort signal alone: a kept-alive answer may never emit 'close' while
+    // its socket stays open, and a round waits for all of its sends.
+    let timer = setTimeout(() => finish(UNSENT), Math.max(0, sendBy - Date.now()));
     let finished = false;
-    function finish(outcome: SendOutcome): void {
+    function finish(outcome: SendOutcome | typeof UNSENT): void {
       if (finished) return;
       finished = true;
-      clearTimeout(deadline);
-      if ('error' in outcome) outgoing.destroy();
+      clearTimeout(timer);
+      if (outcome === UNSENT || 'error' in outcome) outgoing.destroy();
       resolve(outcome);
     }
     const outgoing = request(
@@ -64,6 +70,12 @@ export function sendWebhook(message: OutgoingMessage, timeoutMs: number, allowPr
       },
     );
     outgoing.on('error', (error: Error) => finish({ error: error.message.slice(0, 500) }));
-    outgoing.end(message.body);
+    // Nothing is written before the connection is the message's, so one given up while waiting for it was never sent.
+    outgoing.on('socket', () => {
+      if (finished) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => finish({ error: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
+      outgoing.end(message.body);
+    });
   });
 }

@@ -177,6 +177,16 @@ export class WebhooksRepository {
     return result.affected === 1;
   }
 
+  /** Makes one claim's deliveries (they share its lease token) due at `now` again and takes back the attempt the claim counted, where the lease is still held. */
+  async giveBack(manager: EntityManager, deliveries: ClaimedDelivery[], now: Date): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(WebhookDelivery)
+      .set({ nextAttemptAt: now, leaseToken: null, attempts: () => 'attempts - 1' })
+      .where('id IN (:...ids) AND lease_token = :leaseToken', { ids: deliveries.map((delivery) => delivery.id), leaseToken: deliveries[0].leaseToken })
+      .execute();
+  }
+
   /** Marks a round's deliveries delivered, those whose lease the round still holds, one UPDATE per status code answered. */
   async recordDelivered(manager: EntityManager, delivered: { delivery: ClaimedDelivery; statusCode: number }[], now: Date): Promise<void> {
     const byStatus = new Map<string, { leaseToken: string; statusCode: number; ids: number[] }>();
