@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { BuiltQuery } from '../database/built-query.js';
-import { readDate, readNullableDate, readNullableString } from '../database/column-values.js';
+import { ticketFromRow } from '../inventory/ledger-statements.js';
 import { Ticket, TicketStatus } from '../inventory/ticket.entity.js';
 
 export interface CategoryCheckIns {
@@ -42,19 +42,4 @@ export class CheckInsRepository {
       .getRawMany<{ categoryId: number | string; tickets: number | string; checkedIn: number | string | null }>();
     return rows.map((row) => ({ categoryId: Number(row.categoryId), tickets: Number(row.tickets), checkedIn: Number(row.checkedIn ?? 0) }));
   }
-}
-
-/** A ticket as ticketInEvent selects it (alias `ticket`). */
-function ticketFromRow(row: Record<string, unknown>): Ticket {
-  return Object.assign(new Ticket(), {
-    id: Number(row.ticket_id),
-    code: String(row.ticket_code),
-    reference: String(row.ticket_reference),
-    eventId: Number(row.ticket_event_id),
-    ticketCategoryId: Number(row.ticket_ticket_category_id),
-    attendeeName: readNullableString(row.ticket_attendee_name),
-    status: row.ticket_status as TicketStatus,
-    checkedInAt: readNullableDate(row.ticket_checked_in_at),
-    createdAt: readDate(row.ticket_created_at),
-  });
 }

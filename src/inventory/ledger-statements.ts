@@ -1,5 +1,5 @@
 import { BuiltQuery } from '../database/built-query.js';
-import { readBoolean, readNullableDate, readNullableInteger } from '../database/column-values.js';
+import { readBoolean, readDate, readNullableDate, readNullableInteger, readNullableString } from '../database/column-values.js';
 import { parseDecimalToCents } from '../common/money.js';
 import { Booking, BookingStatus } from './booking.entity.js';
 import { CodeKind, EventCode } from './event-code.entity.js';
@@ -162,6 +162,7 @@ export const ticketsOf = new BuiltQuery((dataSource) =>
   dataSource.getRepository(Ticket).createQueryBuilder('ticket').where('ticket.reference = :reference').orderBy('ticket.id', 'ASC'),
 );
 
+/** A ticket as a statement on the tickets table aliased `ticket` selects it. */
 export function ticketFromRow(row: Record<string, unknown>): Ticket {
   return Object.assign(new Ticket(), {
     id: Number(row.ticket_id),
@@ -169,10 +170,10 @@ export function ticketFromRow(row: Record<string, unknown>): Ticket {
     reference: String(row.ticket_reference),
     eventId: Number(row.ticket_event_id),
     ticketCategoryId: Number(row.ticket_ticket_category_id),
-    attendeeName: row.ticket_attendee_name as string | null,
+    attendeeName: readNullableString(row.ticket_attendee_name),
     status: row.ticket_status as TicketStatus,
     checkedInAt: readNullableDate(row.ticket_checked_in_at),
-    createdAt: readNullableDate(row.ticket_created_at) as Date,
+    createdAt: readDate(row.ticket_created_at),
   });
 }
 
