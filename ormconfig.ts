@@ -8,6 +8,7 @@ import { OrderLine } from './src/inventory/order-line.entity.js';
 import { Ticket } from './src/inventory/ticket.entity.js';
 import { Event } from './src/events/event.entity.js';
 import { EventSearchTerm } from './src/events/event-search-term.entity.js';
+import { EventVenueGram } from './src/events/event-venue-gram.entity.js';
 import { EventCode } from './src/inventory/event-code.entity.js';
 import { TicketCategory } from './src/inventory/ticket-category.entity.js';
 import { ScannerKey } from './src/check-in/scanner-key.entity.js';
@@ -25,6 +26,6 @@ export default new DataSource(
   dataSourceOptions({
     url: environment.DATABASE_URL,
     poolSize: environment.DATABASE_POOL_SIZE,
-    entities: [Event, EventSearchTerm, TicketCategory, EventCode, Booking, Hold, OrderLine, Ticket, ScannerKey, IdempotencyKey, Organizer, ApiKey],
+    entities: [Event, EventSearchTerm, EventVenueGram, TicketCategory, EventCode, Booking, Hold, OrderLine, Ticket, ScannerKey, IdempotencyKey, Organizer, ApiKey],
   }),
 );

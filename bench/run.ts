@@ -557,6 +557,7 @@ async function startLimit(port: number, answers: LimitAnswers): Promise<Target> 
 async function search(db: BenchDatabase, targets: Target[], label = 'search'): Promise<void> {
   log(`${label}: seeding ${SEARCH_EVENTS} searchable events`);
   const seeded = await db.insertSearchableEvents(SEARCH_EVENTS, [{ name: 'Floor', price: 80, seatsLimit: 500 }, { name: 'Balcony', price: 45.5, seatsLimit: 300 }], new Date(Date.now() + 120 * DAY));
+  await db.settle();
   const [genre, city] = [SEARCH_GENRES[0], SEARCH_CITIES[42]];
   const deepFrom = encodeURIComponent(seeded[Math.floor(SEARCH_EVENTS * 0.75)].date.toISOString());
   for (const target of targets) {

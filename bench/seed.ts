@@ -3,10 +3,11 @@
  * the same way for MariaDB and SQLite.
  */
 import Database from 'better-sqlite3';
+import { execSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { generateReference } from '../src/common/reference.js';
 import { createConnection, type Connection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
-import { searchTerms } from '../src/common/search-terms.js';
+import { searchTerms, venueGrams, venueKey } from '../src/common/search-terms.js';
 
 export interface CategorySeed {
   name: string;
@@ -49,10 +50,17 @@ export interface BenchDatabase {
   ticketsToScan(eventId: number, count: number): Promise<{ codes: string[]; scannerKey: string }>;
   /** How many of the event's tickets are checked in. */
   checkedIn(eventId: number): Promise<number>;
+  /**
+   * Waits until a bulk seed is on disk (MariaDB done flushing dirty pages, SQLite's log
+   * checkpointed, then the kernel's writeback), so the first scenario after it is not measured
+   * against the flush.
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
 const BATCH = 500;
+const SETTLE_TIMEOUT_MS = 60_000;
 
 export async function openMysql(serverUrl: string, database: string): Promise<BenchDatabase> {
   const url = new URL(serverUrl);
@@ -70,11 +78,12 @@ export async function openMysql(serverUrl: string, database: string): Promise<Be
       for (let start = 0; start < count; start += BATCH) {
         const rows = Array.from({ length: Math.min(BATCH, count - start) }, (_, i) => {
           const date = new Date(firstDate.getTime() + (start + i) * 60_000);
-          return [`Bench event ${start + i}`, 'Bench Hall', 'Seeded for the benchmark.', date, new Date()];
+          return [`Bench event ${start + i}`, 'Bench Hall', 'Seeded for the benchmark.', date, new Date(), venueKey('Bench Hall')];
         });
-        const [result] = await connection.query<ResultSetHeader>('INSERT INTO events (name, venue, details, date, created_at) VALUES ?', [rows]);
+        const [result] = await connection.query<ResultSetHeader>('INSERT INTO events (name, venue, details, date, created_at, venue_key) VALUES ?', [rows]);
         // A simple multi-row INSERT gets consecutive ids (innodb_autoinc_lock_mode 0/1; the bench runs alone on its database).
         rows.forEach((row, i) => events.push({ id: result.insertId + i, date: row[3] as Date }));
+        await connection.query('INSERT INTO event_venue_grams (event_id, gram, date) VALUES ?', [events.slice(start).flatMap(({ id, date }) => venueGrams(venueKey('Bench Hall')).map((gram) => [id, gram, date]))]);
         const categoryRows = events
           .slice(start)
           .flatMap((event) => categories.map((c) => [event.id, c.name, c.name.toLowerCase(), c.price, c.seatsLimit, 0, 0, null]));
@@ -90,15 +99,17 @@ export async function openMysql(serverUrl: string, database: string): Promise<Be
       for (let start = 0; start < count; start += BATCH) {
         const rows = Array.from({ length: Math.min(BATCH, count - start) }, (_, i) => {
           const { name, venue, details } = searchableEvent(start + i);
-          return [name, venue, details, new Date(firstDate.getTime() + (start + i) * 60_000), new Date()];
+          return [name, venue, details, new Date(firstDate.getTime() + (start + i) * 60_000), new Date(), venueKey(venue)];
         });
-        const [result] = await connection.query<ResultSetHeader>('INSERT INTO events (name, venue, details, date, created_at) VALUES ?', [rows]);
+        const [result] = await connection.query<ResultSetHeader>('INSERT INTO events (name, venue, details, date, created_at, venue_key) VALUES ?', [rows]);
         const batch = rows.map((row, i) => ({ id: result.insertId + i, date: row[3] as Date, row }));
         events.push(...batch.map(({ id, date }) => ({ id, date })));
         const categoryRows = batch.flatMap(({ id }) => categories.map((c) => [id, c.name, c.name.toLowerCase(), c.price, c.seatsLimit, 0, 0, null]));
         await connection.query('INSERT INTO ticket_categories (event_id, name, name_key, price, seats_limit, seats_sold, seats_held, max_per_booking) VALUES ?', [categoryRows]);
         const termRows = batch.flatMap(({ id, date, row }) => searchTerms(row[0] as string, row[1] as string, row[2] as string).map((term) => [id, term, date]));
         await connection.query('INSERT INTO event_search_terms (event_id, term, date) VALUES ?', [termRows]);
+        const gramRows = batch.flatMap(({ id, date, row }) => venueGrams(row[5] as string).map((gram) => [id, gram, date]));
+        await connection.query('INSERT INTO event_venue_grams (event_id, gram, date) VALUES ?', [gramRows]);
       }
       return events;
     },
@@ -128,6 +139,17 @@ export async function openMysql(serverUrl: string, database: string): Promise<Be
     async checkedIn(eventId) {
       const [[row]] = await connection.query<RowDataPacket[]>(CHECKED_IN_SQL, [eventId]);
       return Number(row.n);
+    },
+    async settle() {
+      // An idle MariaDB leaves some pages dirty for good: settled is when flushing stops gaining.
+      let before = Infinity;
+      for (const deadline = Date.now() + SETTLE_TIMEOUT_MS; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 500))) {
+        const [[row]] = await connection.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'");
+        const dirty = Number(row.Value);
+        if (dirty >= before) break;
+        before = dirty;
+      }
+      execSync('sync');
     },
     close: () => connection.end(),
   };
@@ -176,7 +198,15 @@ function sqliteDate(date: Date): string {
 export function openSqlite(path: string): BenchDatabase {
   const db = new Database(path);
   db.pragma('busy_timeout = 5000');
-  const insertEvent = db.prepare('INSERT INTO events (name, venue, details, date, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insertEventRow = db.prepare('INSERT INTO events (name, venue, details, date, created_at, venue_key) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertGram = db.prepare('INSERT INTO event_venue_grams (event_id, gram, date) VALUES (?, ?, ?)');
+  /** The event, its venue indexed as the app indexes it; answers its id. */
+  const insertEvent = (name: string, venue: string, details: string, date: string, createdAt: string): number => {
+    const key = venueKey(venue);
+    const id = Number(insertEventRow.run(name, venue, details, date, createdAt, key).lastInsertRowid);
+    for (const gram of venueGrams(key)) insertGram.run(id, gram, date);
+    return id;
+  };
   const insertCategory = db.prepare(
     'INSERT INTO ticket_categories (event_id, name, name_key, price, seats_limit, seats_sold, seats_held, max_per_booking) VALUES (?, ?, ?, ?, ?, 0, 0, NULL)',
   );
@@ -187,7 +217,7 @@ export function openSqlite(path: string): BenchDatabase {
         const events: SeededEvent[] = [];
         for (let i = 0; i < count; i++) {
           const date = new Date(firstDate.getTime() + i * 60_000);
-          const id = Number(insertEvent.run(`Bench event ${i}`, 'Bench Hall', 'Seeded for the benchmark.', sqliteDate(date), sqliteDate(new Date())).lastInsertRowid);
+          const id = insertEvent(`Bench event ${i}`, 'Bench Hall', 'Seeded for the benchmark.', sqliteDate(date), sqliteDate(new Date()));
           for (const c of categories) insertCategory.run(id, c.name, c.name.toLowerCase(), c.price, c.seatsLimit);
           events.push({ id, date });
         }
@@ -201,7 +231,7 @@ export function openSqlite(path: string): BenchDatabase {
         for (let i = 0; i < count; i++) {
           const date = new Date(firstDate.getTime() + i * 60_000);
           const { name, venue, details } = searchableEvent(i);
-          const id = Number(insertEvent.run(name, venue, details, sqliteDate(date), sqliteDate(new Date())).lastInsertRowid);
+          const id = insertEvent(name, venue, details, sqliteDate(date), sqliteDate(new Date()));
           for (const c of categories) insertCategory.run(id, c.name, c.name.toLowerCase(), c.price, c.seatsLimit);
           for (const term of searchTerms(name, venue, details)) insertTerm.run(id, term, sqliteDate(date));
           events.push({ id, date });
@@ -236,6 +266,11 @@ export function openSqlite(path: string): BenchDatabase {
     },
     checkedIn(eventId) {
       return Promise.resolve(Number((db.prepare(CHECKED_IN_SQL).get(eventId) as { n: number }).n));
+    },
+    settle() {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      execSync('sync');
+      return Promise.resolve();
     },
     close() {
       db.close();

@@ -99,6 +99,44 @@ describe('GET /events?venue=', () => {
     expect(await walk(`venue=${encodeURIComponent(`${place} 100%_`)}`)).toEqual([percent.id]);
     expect(await walk(`venue=${encodeURIComponent(`${place}%hall`)}`)).toEqual([]);
   });
+
+  it('finds text inside a word and ignores accents both ways, on either database', async () => {
+    const place = token();
+    const accented = await createEvent(testApp, { venue: `Café ${place}haus`, date: day(40) });
+    const plain = await createEvent(testApp, { venue: `CAFE-${place}`, date: day(41) });
+
+    expect(await walk(`venue=${encodeURIComponent(`FE ${place}HA`)}`)).toEqual([accented.id]);
+    expect(await walk(`venue=${place.slice(3)}HAUS`)).toEqual([accented.id]);
+    expect(await walk(`venue=${encodeURIComponent(`CAFÉ-${place.slice(0, 4)}`)}`)).toEqual([plain.id]);
+    expect(await walk(`venue=${place.slice(2, 8)}`)).toEqual([accented.id, plain.id]);
+    expect(await walk(`venue=${place}&from=${encodeURIComponent(day(41))}`)).toEqual([plain.id]);
+  });
+
+  it('finds a venue by a filter of fewer than three characters too, which no piece of a venue holds', async () => {
+    const place = token();
+    const events = [await createEvent(testApp, { venue: `Ré ${place}`, date: day(50) }), await createEvent(testApp, { venue: `Q${place}`, date: day(51) })];
+    const between = `from=${encodeURIComponent(day(50))}&to=${encodeURIComponent(day(51))}`;
+    const found = async (venue: string) => (await walk(`venue=${encodeURIComponent(venue)}&${between}`, 1)).filter((id) => events.some((event) => event.id === id));
+
+    expect(await found('RE')).toEqual([events[0].id]);
+    expect(await found('é ')).toEqual([events[0].id]);
+    expect(await found('q')).toEqual([events[1].id]);
+  });
+
+  it('follows a PATCH of the venue or the date, paging in the new order', async () => {
+    const [before, after] = [token(), token()];
+    const moved = await createEvent(testApp, { venue: `${before} Arena`, date: day(60) });
+    const stays = await createEvent(testApp, { venue: `${after} Dome`, date: day(61) });
+    const later = await createEvent(testApp, { venue: `${after} Dome`, date: day(62) });
+
+    await testApp.http().patch(`/events/${moved.id}`).set('Authorization', organizerAuth).send({ venue: `${after} Arena` }).expect(200);
+    expect(await walk(`venue=${before}`)).toEqual([]);
+    expect(await walk(`venue=${after}`, 1)).toEqual([moved.id, stays.id, later.id]);
+
+    await testApp.http().patch(`/events/${moved.id}`).set('Authorization', organizerAuth).send({ date: day(63) }).expect(200);
+    expect(await walk(`venue=${after}`, 1)).toEqual([stays.id, later.id, moved.id]);
+    expect(await walk(`venue=${encodeURIComponent(`${after} arena`)}`)).toEqual([moved.id]);
+  });
 });
 
 describe('GET /events?from=&to=', () => {

@@ -144,7 +144,7 @@ describe('the migration to time zones, currencies and codes', () => {
     return dataSource;
   }
 
-  it('gives existing events UTC and DEFAULT_CURRENCY, lines their price as original, and indexes their words', async () => {
+  it('gives existing events UTC and DEFAULT_CURRENCY, lines their price as original, and indexes their words, then their venues', async () => {
     const url = besideSpecDatabase();
     await createDatabase(url);
     try {
@@ -176,6 +176,17 @@ describe('the migration to time zones, currencies and codes', () => {
         expect(terms.map((row: { term: string }) => row.term)).toEqual(['blue', 'cafe', 'nights', 'note']);
       } finally {
         await after.destroy();
+      }
+
+      const latest = await migratedUpTo(url, migrations.length);
+      try {
+        const [event] = await latest.query('SELECT venue_key FROM events');
+        const grams = await latest.query('SELECT gram, date FROM event_venue_grams');
+        expect(event.venue_key).toBe('blue note');
+        expect(grams.map((row: { gram: string }) => row.gram).sort()).toEqual([' no', 'blu', 'e n', 'lue', 'not', 'ote', 'ue ']);
+        expect(new Set(grams.map((row: { date: Date | string }) => new Date(row.date instanceof Date ? row.date : `${row.date}Z`).toISOString()))).toEqual(new Set(['2031-06-15T18:00:00.000Z']));
+      } finally {
+        await latest.destroy();
       }
     } finally {
       await dropDatabase(url);

@@ -1,4 +1,4 @@
-import { MAX_TERM_LENGTH, searchTerms } from './search-terms.js';
+import { MAX_TERM_LENGTH, MAX_VENUE_KEY_LENGTH, searchTerms, venueGrams, venueKey } from './search-terms.js';
 
 describe('searchTerms', () => {
   it('answers the distinct words of the texts in lower case, in order of first appearance', () => {
@@ -17,5 +17,30 @@ describe('searchTerms', () => {
 
   it(`cuts a word at ${MAX_TERM_LENGTH} characters`, () => {
     expect(searchTerms('a'.repeat(100))).toEqual(['a'.repeat(MAX_TERM_LENGTH)]);
+  });
+});
+
+describe('venueKey', () => {
+  it('folds case and accents as a word is folded, and keeps spaces and punctuation', () => {
+    expect(venueKey('Café Zürich — Halle 3')).toBe('cafe zurich — halle 3');
+    expect(venueKey('ＡＲＥＮＡ')).toBe('arena');
+  });
+
+  it(`cuts a key at ${MAX_VENUE_KEY_LENGTH} characters, never inside one`, () => {
+    const key = venueKey('🎷'.repeat(MAX_VENUE_KEY_LENGTH + 1));
+    expect([...key]).toHaveLength(MAX_VENUE_KEY_LENGTH);
+    expect(key.isWellFormed()).toBe(true);
+  });
+});
+
+describe('venueGrams', () => {
+  it('answers every distinct piece of three characters, in order of first appearance', () => {
+    expect(venueGrams('hall hall')).toEqual(['hal', 'all', 'll ', 'l h', ' ha']);
+    expect(venueGrams('🎷ab')).toEqual(['🎷ab']);
+  });
+
+  it('answers no piece for a key shorter than three characters', () => {
+    expect(venueGrams('ab')).toEqual([]);
+    expect(venueGrams('')).toEqual([]);
   });
 });

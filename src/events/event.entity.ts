@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { MAX_VENUE_KEY_LENGTH } from '../common/search-terms.js';
 import type { TicketCategory } from '../inventory/ticket-category.entity.js';
 
 export enum EventStatus {
@@ -8,7 +9,6 @@ export enum EventStatus {
 
 @Entity({ name: 'events' })
 @Index('idx_events_date_id', ['date', 'id'])
-@Index('idx_events_date_id_status_venue', ['date', 'id', 'status', 'venue'])
 export class Event {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -18,6 +18,10 @@ export class Event {
 
   @Column({ type: 'varchar', length: 200 })
   venue!: string;
+
+  /** The venue as a venue filter compares it (venueKey in common/search-terms.ts); written, never loaded: only search's SQL reads it. */
+  @Column({ name: 'venue_key', type: 'varchar', length: MAX_VENUE_KEY_LENGTH, select: false })
+  venueKey?: string;
 
   @Column({ type: 'text', nullable: true })
   details!: string | null;

@@ -11,12 +11,13 @@ import { EventReadCache } from './event-read-cache.js';
 import { EventReads } from './event-reads.js';
 import { Event } from './event.entity.js';
 import { EventSearchTerm } from './event-search-term.entity.js';
+import { EventVenueGram } from './event-venue-gram.entity.js';
 import { EventsController } from './events.controller.js';
 import { EventsRepository } from './events.repository.js';
 import { EventsService } from './events.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Event, EventSearchTerm]), DatabaseModule, InventoryModule, IdempotencyModule],
+  imports: [TypeOrmModule.forFeature([Event, EventSearchTerm, EventVenueGram]), DatabaseModule, InventoryModule, IdempotencyModule],
   controllers: [EventsController],
   providers: [
     EventsService,

@@ -9,10 +9,12 @@ import { supportsRowLocks } from '../database/row-locks.js';
 import { countOnlyUnexpiredHolds } from '../inventory/held-seats.js';
 import { ticketCategoryFromRow } from '../inventory/ledger-statements.js';
 import { TicketCategory } from '../inventory/ticket-category.entity.js';
-import { searchTerms } from '../common/search-terms.js';
+import { RecentValues } from '../common/recent-values.js';
+import { searchTerms, venueGrams, venueKey } from '../common/search-terms.js';
 import { Event, EventStatus } from './event.entity.js';
 import type { EventCursor } from './event-cursor.js';
 import { EventSearchTerm } from './event-search-term.entity.js';
+import { EventVenueGram } from './event-venue-gram.entity.js';
 
 /** A category as the organiser describes it, before it has an id or counters. */
 export type NewCategory = Pick<TicketCategory, 'name' | 'nameKey' | 'priceCents' | 'seatsLimit' | 'seatsSold' | 'maxPerBooking' | 'salesStart' | 'salesEnd' | 'hidden'>;
@@ -22,7 +24,7 @@ export type CategorySettings = Pick<TicketCategory, 'salesStart' | 'salesEnd' | 
 
 export type EventFields = Pick<Event, 'name' | 'venue' | 'details' | 'date' | 'maxTicketsPerBooking' | 'timezone'>;
 
-/** The filters of a search of upcoming events; `terms` as searchTerms() gives them. */
+/** The filters of a search of upcoming events; `terms` as searchTerms() gives them, `venue` as venueKey(). */
 export interface EventSearch {
   terms: string[];
   venue: string | undefined;
@@ -33,8 +35,19 @@ export interface EventSearch {
 
 const TERMS_PER_INSERT = 500;
 
-/** How far a word's upcoming events are counted when choosing which word a search walks. */
+/** How far a word's (or a venue piece's) upcoming events are counted when choosing which one a search walks. */
 const RARITY_SAMPLE = 2_000;
+
+/**
+ * How common a word or piece is changes slowly, and a count that is behind only makes a walk
+ * longer, never its answer different: counts are reused for this long, so a search that is
+ * repeated (as on-sale crowds repeat them) does not count again each time.
+ */
+const RARITY_MAX_AGE_MS = 10_000;
+const RARITIES_KEPT = 10_000;
+
+/** A long venue filter is found by the rarest of at most this many of its pieces, spread over it. */
+const VENUE_GRAMS_COUNTED = 6;
 
 /**
  * The queries of events and their categories. Reads run on the primary's pool, except the public
@@ -59,12 +72,10 @@ export class EventsRepository {
   );
   private readonly pageQueries = new Map<string, BuiltQuery>();
   private readonly searchQueries = new Map<string, BuiltQuery>();
-  private readonly upcomingWithTerm = new BuiltQuery((dataSource) =>
-    dataSource
-      .createQueryBuilder()
-      .select('COUNT(*)', 'n')
-      .from((sample) => sample.select('1', 'one').from(EventSearchTerm, 'term').where('term.term = :term AND term.date > :now').limit(RARITY_SAMPLE), 'sample'),
-  );
+  private readonly upcomingWithTerm = upcomingCount(EventSearchTerm, 'term');
+  private readonly upcomingWithGram = upcomingCount(EventVenueGram, 'gram');
+  private readonly termRarity = new RecentValues(RARITY_MAX_AGE_MS, RARITIES_KEPT, (term: string) => this.countUpcoming(this.upcomingWithTerm, term));
+  private readonly gramRarity = new RecentValues(RARITY_MAX_AGE_MS, RARITIES_KEPT, (gram: string) => this.countUpcoming(this.upcomingWithGram, gram));
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -100,16 +111,18 @@ export class EventsRepository {
   /**
    * Upcoming scheduled events that pass every filter, by (date, id) after the cursor, one more
    * than `limit`. With words, the walk starts on the rarest word's index entries, in date order,
-   * and checks the others per event; without, it walks the events' own (date, id) index. Either
-   * way the page ends after `limit` + 1 matches, so a cursor keeps deep pages as cheap as the
-   * first, and exact however events change in between. What it costs is how far it walks to find
-   * them: one word's matches are contiguous, but words that are each common and rarely together
-   * (or a rare venue) are walked past. Only ever public: on a read replica when there are any.
+   * and checks the others per event; with a venue of three characters or more and no words, on
+   * its rarest piece's; otherwise it walks the events' own (date, id) index. Either way the page
+   * ends after `limit` + 1 matches, so a cursor keeps deep pages as cheap as the first, and exact
+   * however events change in between. What it costs is how far it walks to find them: one word's
+   * matches are contiguous, but words that are each common and rarely together are walked past.
+   * Only ever public: on a read replica when there are any.
    */
   async search(search: EventSearch, limit: number, after: EventCursor | undefined): Promise<Event[]> {
     const now = new Date();
-    const [driver, ...others] = await this.rarestFirst(search.terms, now);
-    const query = this.searchQuery(search.terms.length, search.venue !== undefined, search.to !== undefined, search.available);
+    const [driver, ...others] = await this.rarestFirst(search.terms, this.termRarity);
+    const gram = driver === undefined && search.venue !== undefined ? (await this.rarestFirst(spread(venueGrams(search.venue), VENUE_GRAMS_COUNTED), this.gramRarity))[0] : undefined;
+    const query = this.searchQuery(search.terms.length, search.venue !== undefined, gram !== undefined, search.to !== undefined, search.available);
     const [sql, values] = query.statement(this.dataSource, {
       scheduled: EventStatus.Scheduled,
       ...lowerBound(now, search.from, after),
@@ -117,7 +130,7 @@ export class EventsRepository {
       venue: search.venue === undefined ? undefined : `%${search.venue.replace(/[!%_]/g, '!$&')}%`,
       now,
       no: false,
-      driver,
+      driver: driver ?? gram,
       ...Object.fromEntries(others.map((term, i) => [`term${i}`, term])),
     });
     return this.replicas.read(async (source) => {
@@ -131,10 +144,11 @@ export class EventsRepository {
 
   /** Inserts the event, its categories and its words; answers the event's id. */
   async insert(manager: EntityManager, fields: EventFields & Pick<Event, 'organizerId' | 'currency'>, categories: NewCategory[]): Promise<number> {
-    const result = await manager.insert(Event, { ...fields, createdAt: new Date(), status: EventStatus.Scheduled, cancelledAt: null });
+    const result = await manager.insert(Event, { ...fields, venueKey: venueKey(fields.venue), createdAt: new Date(), status: EventStatus.Scheduled, cancelledAt: null });
     const id = Number(result.identifiers[0].id);
     await this.insertCategories(manager, id, categories);
     await this.insertTerms(manager, id, fields);
+    await this.insertVenueGrams(manager, id, fields);
     return id;
   }
 
@@ -162,31 +176,44 @@ export class EventsRepository {
   }
 
   async update(manager: EntityManager, id: number, fields: Partial<EventFields>): Promise<void> {
-    if (Object.keys(fields).length > 0) await manager.update(Event, { id }, fields);
-    if (fields.name !== undefined || fields.venue !== undefined || fields.details !== undefined || fields.date !== undefined) await this.reindex(manager, id);
+    if (Object.keys(fields).length > 0) await manager.update(Event, { id }, fields.venue === undefined ? fields : { ...fields, venueKey: venueKey(fields.venue) });
+    if (fields.name !== undefined || fields.venue !== undefined || fields.details !== undefined || fields.date !== undefined) await this.reindex(manager, id, fields.venue !== undefined || fields.date !== undefined);
   }
 
   async updateCategory(manager: EntityManager, id: number, settings: Partial<CategorySettings>): Promise<void> {
     if (Object.keys(settings).length > 0) await manager.update(TicketCategory, { id }, settings);
   }
 
-  /** The words, the one with the fewest upcoming events first (counted up to RARITY_SAMPLE each; a tie goes to the longer). */
-  private async rarestFirst(terms: string[], now: Date): Promise<string[]> {
+  /** The words (or pieces), the one with the fewest upcoming events first (counted up to RARITY_SAMPLE each; a tie goes to the longer). */
+  private async rarestFirst(terms: string[], rarity: RecentValues<string, number>): Promise<string[]> {
     if (terms.length < 2) return terms;
-    const counts = await Promise.all(terms.map(async (term) => Number((await this.upcomingWithTerm.rows(this.dataSource, { term, now }))[0]?.n ?? 0)));
+    const counts = await Promise.all(terms.map((term) => rarity.get(term)));
     return terms.map((term, i) => ({ term, count: counts[i] })).sort((a, b) => a.count - b.count || b.term.length - a.term.length).map(({ term }) => term);
   }
 
-  /** The event's words and date as they now are, in the caller's transaction. */
-  private async reindex(manager: EntityManager, id: number): Promise<void> {
+  /** Counted where the search then walks: on a read replica when there are any. */
+  private countUpcoming(query: BuiltQuery, key: string): Promise<number> {
+    return this.replicas.read(async (source) => Number((await query.rows(source, { key, now: new Date() }))[0]?.n ?? 0));
+  }
+
+  /** The event's words and date (and, if asked, its venue's pieces) as they now are, in the caller's transaction. */
+  private async reindex(manager: EntityManager, id: number, venueToo: boolean): Promise<void> {
     const event = await manager.findOneOrFail(Event, { select: { id: true, name: true, venue: true, details: true, date: true }, where: { id } });
     await manager.delete(EventSearchTerm, { eventId: id });
     await this.insertTerms(manager, id, event);
+    if (!venueToo) return;
+    await manager.delete(EventVenueGram, { eventId: id });
+    await this.insertVenueGrams(manager, id, event);
   }
 
   private async insertTerms(manager: EntityManager, eventId: number, { name, venue, details, date }: Pick<Event, 'name' | 'venue' | 'details' | 'date'>): Promise<void> {
     const terms = searchTerms(name, venue, details).map((term) => ({ eventId, term, date }));
     for (let start = 0; start < terms.length; start += TERMS_PER_INSERT) await manager.insert(EventSearchTerm, terms.slice(start, start + TERMS_PER_INSERT));
+  }
+
+  private async insertVenueGrams(manager: EntityManager, eventId: number, { venue, date }: Pick<Event, 'venue' | 'date'>): Promise<void> {
+    const grams = venueGrams(venueKey(venue)).map((gram) => ({ eventId, gram, date }));
+    for (let start = 0; start < grams.length; start += TERMS_PER_INSERT) await manager.insert(EventVenueGram, grams.slice(start, start + TERMS_PER_INSERT));
   }
 
   async markCancelled(manager: EntityManager, id: number, now: Date): Promise<void> {
@@ -248,21 +275,19 @@ export class EventsRepository {
    * lowerBound). Events are read from the word's rows when there are words, so that the page walks
    * idx_event_search_terms_term_date in order.
    */
-  private searchQuery(terms: number, venue: boolean, to: boolean, available: boolean): BuiltQuery {
-    return cached(this.searchQueries, `${terms}:${venue}:${to}:${available}`, () =>
+  private searchQuery(terms: number, venue: boolean, byGram: boolean, to: boolean, available: boolean): BuiltQuery {
+    return cached(this.searchQueries, `${terms}:${venue}:${byGram}:${to}:${available}`, () =>
       new BuiltQuery((dataSource) => {
         const builder = dataSource.getRepository(Event).createQueryBuilder('event').where('event.status = :scheduled');
-        const [date, id] = terms > 0 ? ['driver.date', 'driver.eventId'] : ['event.date', 'event.id'];
+        const [date, id] = terms > 0 || byGram ? ['driver.date', 'driver.eventId'] : ['event.date', 'event.id'];
         if (terms > 0) builder.innerJoin(EventSearchTerm, 'driver', 'driver.eventId = event.id AND driver.term = :driver');
+        else if (byGram) builder.innerJoin(EventVenueGram, 'driver', 'driver.eventId = event.id AND driver.gram = :driver');
         for (let i = 0; i < terms - 1; i++) {
           builder.andWhere(`EXISTS (SELECT 1 FROM event_search_terms other${i} WHERE other${i}.event_id = event.id AND other${i}.term = :term${i})`);
         }
         builder.andWhere(`${date} >= :lowerDate`).andWhere(`(${date} > :lowerDate OR ${id} > :lowerId)`);
         if (to) builder.andWhere(`${date} <= :to`);
-        if (venue) builder.andWhere("event.venue LIKE :venue ESCAPE '!'");
-        // Without words, the venue is read from the index while walking it (index condition
-        // pushdown): MariaDB would pick the narrower idx_events_date_id and read every row.
-        if (venue && terms === 0) builder.useIndex('idx_events_date_id_status_venue');
+        if (venue) builder.andWhere("event.venueKey LIKE :venue ESCAPE '!'");
         if (available) {
           // A scalar subquery, not EXISTS: MariaDB turns EXISTS into a semi-join that materialises
           // every category of every event first (0.3 s on 110,000 events); this one is a lookup per event.
@@ -316,4 +341,20 @@ function lowerBound(now: Date, from: Date | undefined, after: EventCursor | unde
   if (from !== undefined) bounds.push({ lowerDate: from, lowerId: 0 });
   if (after !== undefined) bounds.push({ lowerDate: after.date, lowerId: after.id });
   return bounds.reduce((latest, bound) => (bound.lowerDate.getTime() - latest.lowerDate.getTime() || bound.lowerId - latest.lowerId) > 0 ? bound : latest);
+}
+
+/** How many upcoming events have the word or piece, counted up to RARITY_SAMPLE. */
+function upcomingCount(entity: typeof EventSearchTerm | typeof EventVenueGram, column: 'term' | 'gram'): BuiltQuery {
+  return new BuiltQuery((dataSource) =>
+    dataSource
+      .createQueryBuilder()
+      .select('COUNT(*)', 'n')
+      .from((sample) => sample.select('1', 'one').from(entity, 'entry').where(`entry.${column} = :key AND entry.date > :now`).limit(RARITY_SAMPLE), 'sample'),
+  );
+}
+
+/** At most `count` of the items, the first and the last among them, evenly apart in between. */
+function spread<T>(items: T[], count: number): T[] {
+  if (items.length <= count) return items;
+  return Array.from({ length: count }, (_, i) => items[Math.round((i * (items.length - 1)) / (count - 1))]);
 }

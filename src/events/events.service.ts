@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { EventCancelledError, EventInPastError, EventNotFoundError, ValidationFailedError } from '../common/domain-error.js';
 import { inexactAmountMessage, isExactIn } from '../common/currency.js';
 import { toCents } from '../common/money.js';
-import { searchTerms } from '../common/search-terms.js';
+import { searchTerms, venueKey } from '../common/search-terms.js';
 import { canonicalTimeZone } from '../common/time-zone.js';
 import type { Environment } from '../config/environment.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -97,7 +97,7 @@ export class EventsService {
   async findUpcoming(query: SearchEventsQuery): Promise<EventPage> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const search = searchOf(query);
-    const fingerprint = search && filtersFingerprint([search.terms, search.venue?.toLowerCase(), search.from?.toISOString(), search.to?.toISOString(), search.available]);
+    const fingerprint = search && filtersFingerprint([search.terms, search.venue, search.from?.toISOString(), search.to?.toISOString(), search.available]);
     const after = query.cursor === undefined ? undefined : decodeEventCursor(query.cursor, fingerprint);
     const rows = search ? await this.events.search(search, limit, after) : await this.events.findUpcoming(limit, after);
     const events = rows.slice(0, limit);
@@ -303,7 +303,7 @@ function searchOf(query: SearchEventsQuery): EventSearch | undefined {
   if (query.q === undefined && query.venue === undefined && query.from === undefined && query.to === undefined && !available) return undefined;
   return {
     terms: query.q === undefined ? [] : searchTerms(query.q),
-    venue: query.venue,
+    venue: query.venue === undefined ? undefined : venueKey(query.venue),
     from: query.from === undefined ? undefined : new Date(query.from),
     to: query.to === undefined ? undefined : new Date(query.to),
     available,

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { venueKey } from '../../src/common/search-terms.js';
 import { Hold } from '../../src/inventory/hold.entity.js';
 import { Event, EventStatus } from '../../src/events/event.entity.js';
 import { TicketCategory } from '../../src/inventory/ticket-category.entity.js';
@@ -48,6 +49,7 @@ export async function insertPastEvent(dataSource: DataSource, categoryName = 'Ge
   const event = await dataSource.getRepository(Event).save({
     name: 'Yesterday',
     venue: 'Hall',
+    venueKey: venueKey('Hall'),
     details: null,
     date: past,
     createdAt: past,

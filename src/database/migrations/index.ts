@@ -10,6 +10,7 @@ import { OrganiserConfig1765180800000 } from './1765180800000-organiser-config.j
 import { Outbox1765267200000 } from './1765267200000-outbox.js';
 import { Webhooks1765353600000 } from './1765353600000-webhooks.js';
 import { Waitlist1765440000000 } from './1765440000000-waitlist.js';
+import { VenueGrams1765526400000 } from './1765526400000-venue-grams.js';
 
 /** Listed explicitly (not globbed) so the same list works from src/ under tests and from dist/. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   Outbox1765267200000,
   Webhooks1765353600000,
   Waitlist1765440000000,
+  VenueGrams1765526400000,
 ];

@@ -58,7 +58,7 @@ export class SearchEventsQuery extends ListEventsQuery {
   @HasSearchWords()
   q?: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'Stadium', description: 'Text the venue contains, ignoring case (on SQLite, for ASCII letters only).' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'Stadium', description: 'Text the venue contains, ignoring case and accents ("cafe" finds "Café Noir").' })
   @IsOptional()
   @IsString()
   @Length(1, 200)
