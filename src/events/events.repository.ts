@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryDeepPartialEntity } from 'typeorm';
 import { cached } from '../common/cached.js';
 import { BuiltQuery, type Queryable } from '../database/built-query.js';
 import { readDate, readNullableDate, readNullableInteger, readNullableString } from '../database/column-values.js';
@@ -206,14 +206,12 @@ export class EventsRepository {
     await this.insertVenueGrams(manager, id, event);
   }
 
-  private async insertTerms(manager: EntityManager, eventId: number, { name, venue, details, date }: Pick<Event, 'name' | 'venue' | 'details' | 'date'>): Promise<void> {
-    const terms = searchTerms(name, venue, details).map((term) => ({ eventId, term, date }));
-    for (let start = 0; start < terms.length; start += TERMS_PER_INSERT) await manager.insert(EventSearchTerm, terms.slice(start, start + TERMS_PER_INSERT));
+  private insertTerms(manager: EntityManager, eventId: number, { name, venue, details, date }: Pick<Event, 'name' | 'venue' | 'details' | 'date'>): Promise<void> {
+    return insertInBatches(manager, EventSearchTerm, searchTerms(name, venue, details).map((term) => ({ eventId, term, date })));
   }
 
-  private async insertVenueGrams(manager: EntityManager, eventId: number, { venue, date }: Pick<Event, 'venue' | 'date'>): Promise<void> {
-    const grams = venueGrams(venueKey(venue)).map((gram) => ({ eventId, gram, date }));
-    for (let start = 0; start < grams.length; start += TERMS_PER_INSERT) await manager.insert(EventVenueGram, grams.slice(start, start + TERMS_PER_INSERT));
+  private insertVenueGrams(manager: EntityManager, eventId: number, { venue, date }: Pick<Event, 'venue' | 'date'>): Promise<void> {
+    return insertInBatches(manager, EventVenueGram, venueGrams(venueKey(venue)).map((gram) => ({ eventId, gram, date })));
   }
 
   async markCancelled(manager: EntityManager, id: number, now: Date): Promise<void> {
@@ -341,6 +339,11 @@ function lowerBound(now: Date, from: Date | undefined, after: EventCursor | unde
   if (from !== undefined) bounds.push({ lowerDate: from, lowerId: 0 });
   if (after !== undefined) bounds.push({ lowerDate: after.date, lowerId: after.id });
   return bounds.reduce((latest, bound) => (bound.lowerDate.getTime() - latest.lowerDate.getTime() || bound.lowerId - latest.lowerId) > 0 ? bound : latest);
+}
+
+/** An event's words or pieces, TERMS_PER_INSERT rows per statement: a long text has hundreds. */
+async function insertInBatches<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += TERMS_PER_INSERT) await manager.insert(entity, rows.slice(start, start + TERMS_PER_INSERT));
 }
 
 /** How many upcoming events have the word or piece, counted up to RARITY_SAMPLE. */
