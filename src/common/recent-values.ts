@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 interface Entry<V> {
   value: Promise<V>;
   loadedAt: number;
@@ -17,7 +19,8 @@ export class RecentValues<K, V> {
     private readonly load: (key: K) => Promise<V>,
   ) {}
 
-  get(key: K, now = Date.now()): Promise<V> {
+  /** `now` in milliseconds on a clock that only moves forward, so a wall-clock step back cannot keep a value forever. */
+  get(key: K, now = performance.now()): Promise<V> {
     const entry = this.entries.get(key);
     if (entry && now - entry.loadedAt < this.maxAgeMs) return entry.value;
     this.entries.delete(key);
