@@ -1,3 +1,4 @@
+import type { ExecuteValues } from 'mysql2';
 import { DataSource, QueryFailedError, type EntityManager, type ObjectLiteral, type QueryBuilder } from 'typeorm';
 import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver.js';
 import { cached } from '../common/cached.js';
@@ -54,12 +55,18 @@ type Rows = Record<string, unknown>[];
  * CPU the app spent beyond the bare baseline (BENCHMARKS.md). The connection comes from the
  * driver's own public method, and a failed statement is wrapped as TypeORM wraps it, so the logs
  * and the 503 mapping see the same error either way.
+ *
+ * The statement is prepared once per connection and executed from then on (mysql2 keeps the
+ * connection's statements, at most PREPARED_STATEMENTS_PER_CONNECTION): the server then parses
+ * and resolves it once, not on every read, which was a quarter of MariaDB's CPU per event page
+ * read (BENCHMARKS.md, stop 25). The same rows come back either way: dates as UTC Dates, DECIMAL
+ * and BIGINT as strings, BOOLEAN as 0/1.
  */
 function readOnPool(driver: MysqlDriver, sql: string, values: unknown[]): Promise<Rows> {
   return (driver.obtainMasterConnection() as Promise<Mysql2Connection>).then(
     (connection) =>
       new Promise((resolve, reject) => {
-        connection.query(sql, values, (error, rows) => {
+        connection.execute(sql, boundValues(values), (error, rows) => {
           connection.release();
           if (error) reject(new QueryFailedError(sql, values, error));
           else resolve(rows as Rows);
@@ -68,8 +75,13 @@ function readOnPool(driver: MysqlDriver, sql: string, values: unknown[]): Promis
   );
 }
 
+/** A prepared statement refuses `undefined`; a query sent as text had it as NULL, and so does this. */
+export function boundValues(values: unknown[]): ExecuteValues[] {
+  return (values.includes(undefined) ? values.map((value) => value ?? null) : values) as ExecuteValues[];
+}
+
 /** The part of a pooled mysql2 connection a read uses. */
 interface Mysql2Connection {
-  query(sql: string, values: unknown[], callback: (error: Error | null, rows: unknown) => void): void;
+  execute(sql: string, values: unknown[], callback: (error: Error | null, rows: unknown) => void): void;
   release(): void;
 }

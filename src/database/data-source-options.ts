@@ -8,6 +8,14 @@ import { migrations } from './migrations/index.js';
 /** Longest a new MySQL connection may take to be established. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 
+/**
+ * Statements each MySQL connection keeps prepared for the pooled reads (BuiltQuery), the least
+ * recently used closed first. The reads have a few hot shapes (an event, a page, its categories);
+ * the bound keeps the server's count (pool size × this, per instance) far below MySQL's
+ * max_prepared_stmt_count (16,382 by default), whatever shapes searches take.
+ */
+export const PREPARED_STATEMENTS_PER_CONNECTION = 64;
+
 export interface DatabaseSettings {
   url: DatabaseUrl;
   poolSize: number;
@@ -53,7 +61,7 @@ export function dataSourceOptions({ url, poolSize, entities = [] }: DatabaseSett
     // connection on any fatal error and opens a new one on the next request, so it recovers by itself.
     // `trace: false`: mysql2 otherwise captures a stack trace for every query, a few percent of the
     // CPU of a request (seen in the booking profile); a failed query still reports its code and SQL.
-    extra: { enableKeepAlive: true, keepAliveInitialDelay: 10_000, trace: false },
+    extra: { enableKeepAlive: true, keepAliveInitialDelay: 10_000, trace: false, maxPreparedStatements: PREPARED_STATEMENTS_PER_CONNECTION },
     // A write transaction sends its statements in as few round trips as it can (StatementPipeline):
     // the lock a booking holds lasts one round trip, not three. Every statement we send is built
     // with placeholders, so the flag never sees a string made from input.
@@ -83,5 +91,6 @@ export function replicaPoolOptions(url: MysqlUrl, poolSize: number, connectTimeo
     enableKeepAlive: true,
     keepAliveInitialDelay: 10_000,
     trace: false,
+    maxPreparedStatements: PREPARED_STATEMENTS_PER_CONNECTION,
   };
 }

@@ -3,7 +3,7 @@ import { createPool, type Pool } from 'mysql2';
 import type { DataSource } from 'typeorm';
 import type { MysqlUrl } from '../config/environment.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
-import type { Queryable, SqlRunner } from './built-query.js';
+import { boundValues, type Queryable, type SqlRunner } from './built-query.js';
 import { replicaPoolOptions } from './data-source-options.js';
 
 /**
@@ -146,6 +146,7 @@ export class Mysql2Replica implements ReplicaClient {
     this.pool.on('connection', (connection) => connection.on('error', () => undefined));
   }
 
+  /** Prepared once per connection, as the primary's pooled reads are (see BuiltQuery). */
   query(sql: string, values: unknown[]): Promise<Rows> {
     return new Promise((resolve, reject) => {
       this.pool.getConnection((connectError, connection) => {
@@ -158,7 +159,7 @@ export class Mysql2Replica implements ReplicaClient {
           connection.destroy();
           reject(new Error(`no answer within ${REPLICA_TIMEOUT_MS} ms`));
         }, REPLICA_TIMEOUT_MS);
-        connection.query(sql, values, (queryError, rows) => {
+        connection.execute(sql, boundValues(values), (queryError, rows) => {
           clearTimeout(timer);
           connection.release();
           if (queryError) reject(queryError);
