@@ -58,8 +58,8 @@ type Rows = Record<string, unknown>[];
  *
  * The statement is prepared once per connection and executed from then on (mysql2 keeps the
  * connection's statements, at most PREPARED_STATEMENTS_PER_CONNECTION): the server then parses
- * and resolves it once, not on every read, which was a quarter of MariaDB's CPU per event page
- * read (BENCHMARKS.md, stop 25). The same rows come back either way: dates as UTC Dates, DECIMAL
+ * and resolves it once, not on every read: about a sixth of MariaDB's CPU per event read
+ * (BENCHMARKS.md, stop 25). The same rows come back either way: dates as UTC Dates, DECIMAL
  * and BIGINT as strings, BOOLEAN as 0/1.
  */
 function readOnPool(driver: MysqlDriver, sql: string, values: unknown[]): Promise<Rows> {
