@@ -173,8 +173,6 @@ function seconds(result: Result): number {
 
 interface Measured {
   rate: number;
-  answered: number;
-  seconds: number;
   p50: number;
   p99: number;
   errors: number;
@@ -189,8 +187,6 @@ function measured(result: Result, expected: '2xx' | '3xx' = '2xx'): Measured {
   if (unexpected > 0) log(`answers other than ${expected}: ${JSON.stringify(result.statusCodeStats)}`);
   return {
     rate: answered / seconds(result),
-    answered,
-    seconds: seconds(result),
     p50: result.latency.p50,
     p99: result.latency.p99,
     // autocannon counts a timeout among its errors too.
@@ -337,7 +333,7 @@ async function lockLimit(databaseUrl: string, db: BenchDatabase): Promise<Measur
   const { transactions, seconds: elapsed } = JSON.parse(output) as { transactions: number; seconds: number };
   const state = await db.categoryState(event.id);
   if (state.seatsSold !== transactions || state.bookings !== transactions) failures.push('lock limit: the counter and the bookings disagree with the transactions run');
-  return { rate: transactions / elapsed, answered: transactions, seconds: elapsed, p50: 0, p99: 0, errors: 0, timeouts: 0, twoXx: transactions };
+  return { rate: transactions / elapsed, p50: 0, p99: 0, errors: 0, timeouts: 0, twoXx: transactions };
 }
 
 /** Two categories of one event in every order: both rows locked in id order, two counters, the booking, its lines and tickets. */
@@ -485,36 +481,15 @@ function anyOf(paths: string[]): string {
 }
 
 /** Each target first runs the scenario's requests for a moment unmeasured: the code they take is JIT-compiled, the pages cached. */
-/**
- * Every reader is warmed up, then measured in two halves of READ_DURATION: all of them in order,
- * then all in reverse. On these machines throughput drifted by a quarter within the minute between
- * the first reader and the last, so one measurement each compared readers on different machines;
- * in halves, the first and the last meet the drift alike. Its rate counts both halves; its p50 is
- * the mean of theirs, its p99 the larger.
- */
 async function readScenario(readers: Reader[], scenario: string, metric: string, options: Omit<Options, 'url'>, expected: '2xx' | '3xx' = '2xx'): Promise<Record<string, Measured>> {
-  for (const { target } of readers) await load({ ...options, url: target.url, duration: smoke ? 1 : 2 });
-  const halves = new Map<string, Measured[]>(readers.map(({ label }) => [label, []]));
-  for (const order of [readers, [...readers].reverse()]) {
-    for (const { target, label } of order) halves.get(label)!.push(measured(await load({ ...options, url: target.url, duration: READ_DURATION / 2 }), expected));
+  const byTarget: Record<string, Measured> = {};
+  for (const { target, label } of readers) {
+    await load({ ...options, url: target.url, duration: smoke ? 1 : 2 });
+    byTarget[label] = measured(await load({ ...options, url: target.url, duration: READ_DURATION }), expected);
   }
-  const byTarget = Object.fromEntries([...halves].map(([label, [first, second]]) => [label, bothHalves(first, second)]));
   const against = Object.fromEntries(Object.entries(READ_REFERENCES).filter(([label, reference]) => label in byTarget && reference in byTarget));
   record(scenario, metric, byTarget, against);
   return byTarget;
-}
-
-function bothHalves(first: Measured, second: Measured): Measured {
-  return {
-    rate: (first.answered + second.answered) / (first.seconds + second.seconds),
-    answered: first.answered + second.answered,
-    seconds: first.seconds + second.seconds,
-    p50: Math.round((first.p50 + second.p50) / 2),
-    p99: Math.max(first.p99, second.p99),
-    errors: first.errors + second.errors,
-    timeouts: first.timeouts + second.timeouts,
-    twoXx: first.twoXx + second.twoXx,
-  };
 }
 
 async function list(readers: Reader[], paths: ReadPaths, label = 'list'): Promise<{ first: Record<string, Measured>; deep: Record<string, Measured> }> {
@@ -648,7 +623,7 @@ function table(rssByTarget: Record<string, number>): string {
   const lines = [
     `Measured ${new Date().toISOString()} by \`npm run bench\`${smoke ? ' --smoke' : ''}. ${versions()}.`,
     '',
-    `Settings: ${CONNECTIONS} autocannon connections over loopback; booking scenarios ${DURATION} s, read scenarios ${READ_DURATION} s per reader in two halves (every reader in order, then in reverse); ` +
+    `Settings: ${CONNECTIONS} autocannon connections over loopback; booking scenarios ${DURATION} s, read scenarios ${READ_DURATION} s; ` +
       `app built (\`nest build\`) and run as the Dockerfile runs it (\`${appCommand().join(' ')}\`), LOG_LEVEL=warn, DATABASE_POOL_SIZE=10, RATE_LIMIT_PER_MINUTE=0 (off); ` +
       `baseline pool 10 connections; the limit is bare Fastify sending the cached app's bytes from memory; reads by get-one over ${HOT_EVENTS} events; ` +
       'every target measured back to back in this one run on the same database. ' +
