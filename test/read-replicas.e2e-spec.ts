@@ -115,7 +115,7 @@ describeOnMysql('public reads with a read replica (MySQL only: a private primary
   it('skips a replica that stops answering within a second, and reads it again once it answers', async () => {
     const event = await caughtUpEvent();
     const replicaLabel = `db_replica_up{replica="127.0.0.1:${replica!.port}"}`;
-    replica!.freeze();
+    await replica!.freeze();
     try {
       const startedAt = Date.now();
       const whileHung = await testApp.http().get(`/events/${event.id}`);

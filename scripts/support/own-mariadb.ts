@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
@@ -127,9 +127,20 @@ export class OwnMariaDb {
     if (waited.waited === null || Number(waited.waited) < 0) throw new Error(`the replica did not catch up within ${timeoutSeconds} s:\n${this.log}`);
   }
 
-  /** Stops our mariadbd in its tracks (SIGSTOP): connections stay open and nothing answers, as on a hung host. */
-  freeze(): void {
-    this.process?.kill('SIGSTOP');
+  /**
+   * Stops our mariadbd in its tracks (SIGSTOP): connections stay open and nothing answers, as on a
+   * hung host. Resolves once the kernel reports it stopped: the signal is delivered asynchronously,
+   * and a read sent at once could still be answered (seen in CI).
+   */
+  async freeze(): Promise<void> {
+    const pid = this.process?.pid;
+    if (pid === undefined) return;
+    this.process!.kill('SIGSTOP');
+    const deadline = Date.now() + 5_000;
+    while (!everyThreadStopped(pid)) {
+      if (Date.now() > deadline) throw new Error(`mariadbd ${pid} did not stop within 5 s`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** Lets a frozen mariadbd run on (SIGCONT). */
@@ -159,4 +170,9 @@ export class OwnMariaDb {
       return false;
     }
   }
+}
+
+/** Whether /proc shows every thread of the process stopped by a signal (state `T`), not just the first. */
+function everyThreadStopped(pid: number): boolean {
+  return readdirSync(`/proc/${pid}/task`).every((thread) => readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1][0] === 'T');
 }
