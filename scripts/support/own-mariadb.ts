@@ -133,12 +133,12 @@ export class OwnMariaDb {
    * and a read sent at once could still be answered (seen in CI).
    */
   async freeze(): Promise<void> {
-    const pid = this.process?.pid;
-    if (pid === undefined) return;
-    this.process!.kill('SIGSTOP');
+    const child = this.process;
+    if (child?.pid === undefined) return;
+    child.kill('SIGSTOP');
     const deadline = Date.now() + 5_000;
-    while (!everyThreadStopped(pid)) {
-      if (Date.now() > deadline) throw new Error(`mariadbd ${pid} did not stop within 5 s`);
+    while (!everyThreadStopped(child.pid)) {
+      if (Date.now() > deadline) throw new Error(`mariadbd ${child.pid} did not stop within 5 s`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
