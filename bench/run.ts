@@ -3,8 +3,8 @@
  * and with the read cache on) next to the bare baseline (bench/baseline-server.ts), fills the
  * database in SQL, loads every target back to back with autocannon over loopback; for the reads
  * also the limit (bench/limit-server.ts: the app's bytes from memory). Prints a table and the
- * targets with their ratios, and writes them into BENCHMARKS.md. `--smoke` runs every scenario
- * for 2 s and writes nothing.
+ * targets with their ratios, and the CPU each process used per answer (from /proc), and writes
+ * them into BENCHMARKS.md. `--smoke` runs every scenario for 2 s and writes nothing.
  * BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306), BENCH_DURATION (seconds, default 20).
  * BENCH_TRACING=on adds, on MariaDB, an app with tracing on (OTLP/HTTP to a receiver in this
  * process), measured next to the untraced one in every scenario: the notes give the ratio.
@@ -14,7 +14,7 @@
  */
 import autocannon, { type Options, type Result } from 'autocannon';
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,7 @@ const goals: Goal[] = [];
 /** Checks that failed (an invariant, a sell-out count, a non-409 refusal): the run exits 1. */
 const failures: string[] = [];
 const children: ChildProcess[] = [];
+const startedTargets: Target[] = [];
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -136,7 +137,11 @@ async function start(name: string, command: string, args: string[], env: NodeJS.
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
     try {
-      if ((await fetch(url + readyPath)).ok) return { name, url, process: child, peakRss: 0 };
+      if ((await fetch(url + readyPath)).ok) {
+        const target = { name, url, process: child, peakRss: 0 };
+        startedTargets.push(target);
+        return target;
+      }
     } catch {
       // not listening yet
     }
@@ -160,10 +165,49 @@ function stop(target: Target): Promise<void> {
   });
 }
 
+/** CPU time (user + system, µs) the process has used so far; /proc counts it in ticks of 10 ms. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** The local MariaDB's process, when exactly one runs here (a remote BENCH_MYSQL_URL has none). */
+function databaseServerPid(): number | undefined {
+  const commandOf = (pid: string) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      return undefined; // ended since the directory was read
+    }
+  };
+  const pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && commandOf(entry) === 'mariadbd');
+  return pids.length === 1 ? Number(pids[0]) : undefined;
+}
+
+/** The processes whose CPU a load is charged: the target it is sent to, MariaDB unless the target is on SQLite, and this process (autocannon). */
+function cpuShares(url: string): Record<string, number> {
+  const target = startedTargets.find((candidate) => url.startsWith(candidate.url));
+  const database = target?.db ? undefined : databaseServerPid();
+  return {
+    ...(target?.process.pid ? { server: cpuMicros(target.process.pid) } : {}),
+    ...(database ? { MariaDB: cpuMicros(database) } : {}),
+    'load generator': cpuMicros(process.pid),
+  };
+}
+
+/** CPU (µs) each process used during a load, by the load's result. */
+const cpuOfLoad = new WeakMap<Result, Record<string, number>>();
+
 function load(options: Options, onInstance?: (instance: autocannon.Instance) => void): Promise<Result> {
-  return new Promise((resolve, reject) => {
+  const url = options.url ?? '';
+  const before = cpuShares(url);
+  return new Promise<Result>((resolve, reject) => {
     const instance = autocannon({ connections: CONNECTIONS, ...options }, (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)));
     onInstance?.(instance);
+  }).then((result) => {
+    const after = cpuShares(url);
+    cpuOfLoad.set(result, Object.fromEntries(Object.entries(after).map(([process, used]) => [process, used - (before[process] ?? used)])));
+    return result;
   });
 }
 
@@ -178,6 +222,8 @@ interface Measured {
   errors: number;
   timeouts: number;
   twoXx: number;
+  /** CPU per answer (µs) of each process the load was charged to. */
+  cpu: Record<string, number>;
 }
 
 /** `expected` is the class of status that counts as an answer: 304s for the conditional scenario. */
@@ -193,6 +239,7 @@ function measured(result: Result, expected: '2xx' | '3xx' = '2xx'): Measured {
     errors: unexpected + result.errors,
     timeouts: result.timeouts,
     twoXx: result['2xx'],
+    cpu: Object.fromEntries(Object.entries(cpuOfLoad.get(result) ?? {}).map(([process, used]) => [process, answered > 0 ? used / answered : 0])),
   };
 }
 
@@ -205,6 +252,8 @@ function record(scenario: string, metric: string, byTarget: Record<string, Measu
     const reference = typeof against === 'string' ? (target === against ? undefined : against) : against?.[target];
     if (reference) ratios[target] = `${(m.rate / byTarget[reference].rate).toFixed(2)}× ${reference}`;
   }
+  const cpu = Object.entries(byTarget).filter(([, m]) => Object.keys(m.cpu).length > 0);
+  if (cpu.length > 0) notes.push(`CPU µs per answer: ${cpu.map(([target, m]) => `${target} ${Object.entries(m.cpu).map(([process, used]) => `${process} ${Math.round(used)}`).join(', ')}`).join('; ')}`);
   const traced = byTarget[TRACED];
   const untraced = byTarget[UNTRACED] ?? byTarget[CACHE_OFF];
   if (traced && untraced) notes.push(`tracing: ${(traced.rate / untraced.rate).toFixed(2)}× the untraced rate, p99 ${untraced.p99} → ${traced.p99} ms`);
@@ -333,7 +382,7 @@ async function lockLimit(databaseUrl: string, db: BenchDatabase): Promise<Measur
   const { transactions, seconds: elapsed } = JSON.parse(output) as { transactions: number; seconds: number };
   const state = await db.categoryState(event.id);
   if (state.seatsSold !== transactions || state.bookings !== transactions) failures.push('lock limit: the counter and the bookings disagree with the transactions run');
-  return { rate: transactions / elapsed, p50: 0, p99: 0, errors: 0, timeouts: 0, twoXx: transactions };
+  return { rate: transactions / elapsed, p50: 0, p99: 0, errors: 0, timeouts: 0, twoXx: transactions, cpu: {} };
 }
 
 /** Two categories of one event in every order: both rows locked in id order, two counters, the booking, its lines and tickets. */
