@@ -5,7 +5,7 @@ import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { call, createEventVia } from './support/api-client.js';
 import { ensureBuilt, startBuiltApp, type BuiltApp } from './support/built-app.js';
 import { checkAgainstDatabase, runMixedLoad, summarise } from './support/mixed-load.js';
-import { createDatabase, dropDatabase } from './support/test-app.js';
+import { createMigratedDatabase, dropDatabase } from './support/test-database.js';
 
 const database = parseDatabaseUrl(process.env.DATABASE_URL);
 const environment = { DATABASE_URL: process.env.DATABASE_URL ?? '', LOG_LEVEL: 'warn' };
@@ -19,7 +19,7 @@ let restarted: BuiltApp | undefined;
 
 beforeAll(async () => {
   ensureBuilt();
-  await createDatabase(database);
+  await createMigratedDatabase(database);
   first = await startBuiltApp(environment);
 }, 120_000);
 

@@ -4,7 +4,7 @@ import { parseDatabaseUrl } from '../src/config/environment.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { ensureBuilt, startBuiltApp, type BuiltApp } from './support/built-app.js';
 import { categoryStates, organizerAuth } from './support/fixtures.js';
-import { createDatabase, dropDatabase } from './support/test-app.js';
+import { createMigratedDatabase, dropDatabase } from './support/test-database.js';
 
 const database = parseDatabaseUrl(process.env.DATABASE_URL);
 let app: BuiltApp;
@@ -50,7 +50,7 @@ function post(baseUrl: string, path: string, body: unknown): { sent: Promise<voi
 
 beforeAll(async () => {
   ensureBuilt();
-  await createDatabase(database);
+  await createMigratedDatabase(database);
   app = await startBuiltApp({ DATABASE_URL: process.env.DATABASE_URL ?? '' });
 }, 120_000);
 

@@ -4,7 +4,7 @@ import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { createEventVia } from './support/api-client.js';
 import { ensureBuilt, startBuiltApp, type BuiltApp } from './support/built-app.js';
 import { checkAgainstDatabase, runMixedLoad, summarise } from './support/mixed-load.js';
-import { createDatabase, dropDatabase } from './support/test-app.js';
+import { createDatabase, dropDatabase } from './support/test-database.js';
 
 /**
  * Scaling out: stateless instances behind a load balancer, correctness kept by the database's row

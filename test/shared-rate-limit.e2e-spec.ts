@@ -4,7 +4,7 @@ import { parseDatabaseUrl, type DatabaseUrl } from '../src/config/environment.js
 import { call, createEventVia, type ApiAnswer } from './support/api-client.js';
 import { ensureBuilt, startBuiltApp, type BuiltApp } from './support/built-app.js';
 import { answersPing, PrivateRedis, redisUnavailableReason } from './support/redis-server.js';
-import { createDatabase, dropDatabase } from './support/test-app.js';
+import { createMigratedDatabase, dropDatabase } from './support/test-database.js';
 
 /**
  * The rate limit with REDIS_URL: built app processes counting in one Redis. The three-instance
@@ -31,7 +31,7 @@ async function databaseFor(instance: string): Promise<string> {
   const database = parseDatabaseUrl(url);
   if (!databases.some((known) => JSON.stringify(known) === JSON.stringify(database))) {
     databases.push(database);
-    await createDatabase(database);
+    await createMigratedDatabase(database);
   }
   return url;
 }

@@ -4,7 +4,8 @@ import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { migrations } from '../src/database/migrations/index.js';
 import { OrganiserConfig1765180800000 } from '../src/database/migrations/1765180800000-organiser-config.js';
 import { createEvent, eventBody, organizerAuth } from './support/fixtures.js';
-import { createDatabase, createTestApp, dropDatabase, type TestApp } from './support/test-app.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+import { createDatabase, dropDatabase } from './support/test-database.js';
 
 /** Every event has a time zone its dates read in, and a currency its prices are exact in (here DEFAULT_CURRENCY is CHF). */
 let testApp: TestApp;

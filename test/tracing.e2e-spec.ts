@@ -2,7 +2,7 @@ import { parseDatabaseUrl, type DatabaseUrl } from '../src/config/environment.js
 import { call, createEventVia } from './support/api-client.js';
 import { ensureBuilt, startBuiltApp, type BuiltApp } from './support/built-app.js';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
-import { createDatabase, dropDatabase } from './support/test-app.js';
+import { createMigratedDatabase, dropDatabase } from './support/test-database.js';
 
 /**
  * Traces from the built app, started as production starts it, exported over OTLP/HTTP to a
@@ -28,7 +28,7 @@ async function startApp(name: string, environment: Record<string, string>): Prom
   const url = (process.env.DATABASE_URL ?? '').replace(/(\.sqlite)?$/, (suffix) => `_${name}${suffix}`);
   const database = parseDatabaseUrl(url);
   databases.push(database);
-  await createDatabase(database);
+  await createMigratedDatabase(database);
   const app = await startBuiltApp({ DATABASE_URL: url, LOG_LEVEL: 'info', ...environment }, [SDK_PROBE]);
   apps.push(app);
   return app;

@@ -7,7 +7,7 @@ import { TicketCategory } from '../src/inventory/ticket-category.entity.js';
 import { WaitlistEntry, WaitlistStatus } from '../src/inventory/waitlist-entry.entity.js';
 import { OutboxMessage } from '../src/outbox/outbox-message.entity.js';
 import { ensureBuilt, startBuiltApp, type BuiltApp } from './support/built-app.js';
-import { createDatabase, dropDatabase } from './support/test-app.js';
+import { createMigratedDatabase, dropDatabase } from './support/test-database.js';
 import { arrivalOrderViolations, FREED_SEATS, RACE, raceState, runWaitlistRace } from './support/waitlist-race.js';
 
 /**
@@ -25,7 +25,7 @@ describeOnMysql(`the waiting list on ${INSTANCES} instances`, () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    await createDatabase(database);
+    await createMigratedDatabase(database);
     const environment = { DATABASE_URL: process.env.DATABASE_URL ?? '', LOG_LEVEL: 'warn', HOLD_SWEEP_INTERVAL_SECONDS: '1' };
     apps.push(...(await Promise.all(Array.from({ length: INSTANCES }, () => startBuiltApp(environment)))));
     dataSource = await new DataSource(dataSourceOptions({ url: database, poolSize: 1, entities: [TicketCategory, Hold, OrderLine, WaitlistEntry, OutboxMessage] })).initialize();

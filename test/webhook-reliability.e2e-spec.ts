@@ -3,7 +3,7 @@ import { parseDatabaseUrl } from '../src/config/environment.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { call, createEventVia, organiserHeaders } from './support/api-client.js';
 import { ensureBuilt, startBuiltApp, type BuiltApp } from './support/built-app.js';
-import { createDatabase, dropDatabase } from './support/test-app.js';
+import { createMigratedDatabase, dropDatabase } from './support/test-database.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 
 /**
@@ -26,7 +26,7 @@ let dataSource: DataSource;
 
 beforeAll(async () => {
   ensureBuilt();
-  await createDatabase(database);
+  await createMigratedDatabase(database);
   receiver = await WebhookReceiver.start();
   dataSource = await new DataSource(dataSourceOptions({ url: database, poolSize: 2 })).initialize();
 }, 120_000);

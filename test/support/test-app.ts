@@ -1,8 +1,6 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { createConnection } from 'mysql2/promise';
-import { rmSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl, type DatabaseUrl } from '../../src/config/environment.js';
 import type { DestinationStream } from 'pino';
@@ -12,6 +10,7 @@ import { LOG_DESTINATION } from '../../src/logging/logging.module.js';
 import { OPENAPI_JSON_PATH } from '../../src/openapi/openapi.js';
 import { injectedHttp, type InjectedHttp } from './injected-http.js';
 import { ResponseValidator } from './response-validator.js';
+import { createMigratedDatabase, dropDatabase } from './test-database.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -40,7 +39,7 @@ export interface TestAppOptions {
 export async function createTestApp(environment: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   Object.assign(process.env, environment);
   const database = parseDatabaseUrl(process.env.DATABASE_URL);
-  await createDatabase(database);
+  await createMigratedDatabase(database);
   const { AppModule } = await import('../../src/app.module.js');
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(LOG_DESTINATION)
@@ -68,39 +67,4 @@ export async function createTestApp(environment: Record<string, string> = {}, op
       await dropDatabase(database);
     },
   };
-}
-
-/** Refuses anything but a database whose name says it is a throw-away test database. */
-export function assertThrowAway(database: DatabaseUrl): void {
-  const name = database.kind === 'mysql' ? database.database : database.path;
-  if (!/test/i.test(name)) throw new Error(`Refusing to run tests against "${name}": its name must contain "test"`);
-}
-
-export async function createDatabase(database: DatabaseUrl): Promise<void> {
-  assertThrowAway(database);
-  if (database.kind !== 'mysql') return;
-  await onServer(database, `CREATE DATABASE \`${database.database}\` CHARACTER SET utf8mb4`);
-}
-
-export async function dropDatabase(database: DatabaseUrl): Promise<void> {
-  assertThrowAway(database);
-  if (database.kind === 'mysql') {
-    await onServer(database, `DROP DATABASE IF EXISTS \`${database.database}\``);
-    return;
-  }
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${database.path}${suffix}`, { force: true });
-}
-
-async function onServer(database: Extract<DatabaseUrl, { kind: 'mysql' }>, statement: string): Promise<void> {
-  const connection = await createConnection({
-    host: database.host,
-    port: database.port,
-    user: database.username,
-    password: database.password,
-  });
-  try {
-    await connection.query(statement);
-  } finally {
-    await connection.end();
-  }
 }
