@@ -165,10 +165,15 @@ function stop(target: Target): Promise<void> {
   });
 }
 
-/** CPU time (user + system, µs) the process has used so far; /proc counts it in ticks of 10 ms. */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+/** CPU time (user + system, µs) the process has used so far, or undefined once it has ended; /proc counts it in ticks of 10 ms. */
+function cpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The local MariaDB's process, when exactly one runs here (a remote BENCH_MYSQL_URL has none). */
@@ -184,15 +189,38 @@ function databaseServerPid(): number | undefined {
   return pids.length === 1 ? Number(pids[0]) : undefined;
 }
 
-/** The processes whose CPU a load is charged: the target it is sent to, MariaDB unless the target is on SQLite, and this process (autocannon). */
-function cpuShares(url: string): Record<string, number> {
+/**
+ * The processes a load is charged to, by role and pid: the target it is sent to, the other servers
+ * this run started (idle apps still deliver webhooks; the webhook receiver), MariaDB unless the
+ * target is on SQLite, and this process (autocannon).
+ */
+function cpuProcesses(url: string): [role: string, pid: number | undefined][] {
   const target = startedTargets.find((candidate) => url.startsWith(candidate.url));
-  const database = target?.db ? undefined : databaseServerPid();
-  return {
-    ...(target?.process.pid ? { server: cpuMicros(target.process.pid) } : {}),
-    ...(database ? { MariaDB: cpuMicros(database) } : {}),
-    'load generator': cpuMicros(process.pid),
-  };
+  return [
+    ['server', target?.process.pid],
+    ...startedTargets.filter((other) => other !== target).map((other): [string, number | undefined] => ['other servers', other.process.pid]),
+    ['MariaDB', target?.db ? undefined : databaseServerPid()],
+    ['load generator', process.pid],
+  ];
+}
+
+function cpuSnapshot(url: string): Map<number, number> {
+  const snapshot = new Map<number, number>();
+  for (const [, pid] of cpuProcesses(url)) {
+    const used = cpuMicros(pid);
+    if (pid !== undefined && used !== undefined) snapshot.set(pid, used);
+  }
+  return snapshot;
+}
+
+/** CPU (µs) each role used since `before`, counting only processes that ran throughout. */
+function cpuUsedSince(before: Map<number, number>, url: string): Record<string, number> {
+  const used: Record<string, number> = {};
+  for (const [role, pid] of cpuProcesses(url)) {
+    const [then, now] = [pid === undefined ? undefined : before.get(pid), cpuMicros(pid)];
+    if (then !== undefined && now !== undefined) used[role] = (used[role] ?? 0) + now - then;
+  }
+  return used;
 }
 
 /** CPU (µs) each process used during a load, by the load's result. */
@@ -200,13 +228,12 @@ const cpuOfLoad = new WeakMap<Result, Record<string, number>>();
 
 function load(options: Options, onInstance?: (instance: autocannon.Instance) => void): Promise<Result> {
   const url = options.url ?? '';
-  const before = cpuShares(url);
+  const before = cpuSnapshot(url);
   return new Promise<Result>((resolve, reject) => {
     const instance = autocannon({ connections: CONNECTIONS, ...options }, (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)));
     onInstance?.(instance);
   }).then((result) => {
-    const after = cpuShares(url);
-    cpuOfLoad.set(result, Object.fromEntries(Object.entries(after).map(([process, used]) => [process, used - (before[process] ?? used)])));
+    cpuOfLoad.set(result, cpuUsedSince(before, url));
     return result;
   });
 }
