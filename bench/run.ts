@@ -204,21 +204,27 @@ function cpuProcesses(url: string): [role: string, pid: number | undefined][] {
   ];
 }
 
-function cpuSnapshot(url: string): Map<number, number> {
-  const snapshot = new Map<number, number>();
-  for (const [, pid] of cpuProcesses(url)) {
+interface CpuReading {
+  role: string;
+  pid: number;
+  used: number;
+}
+
+function cpuSnapshot(url: string): CpuReading[] {
+  const readings: CpuReading[] = [];
+  for (const [role, pid] of cpuProcesses(url)) {
     const used = cpuMicros(pid);
-    if (pid !== undefined && used !== undefined) snapshot.set(pid, used);
+    if (pid !== undefined && used !== undefined) readings.push({ role, pid, used });
   }
-  return snapshot;
+  return readings;
 }
 
 /** CPU (µs) each role used since `before`, counting only processes that ran throughout. */
-function cpuUsedSince(before: Map<number, number>, url: string): Record<string, number> {
+function cpuUsedSince(before: CpuReading[]): Record<string, number> {
   const used: Record<string, number> = {};
-  for (const [role, pid] of cpuProcesses(url)) {
-    const [then, now] = [pid === undefined ? undefined : before.get(pid), cpuMicros(pid)];
-    if (then !== undefined && now !== undefined) used[role] = (used[role] ?? 0) + now - then;
+  for (const { role, pid, used: then } of before) {
+    const now = cpuMicros(pid);
+    if (now !== undefined) used[role] = (used[role] ?? 0) + now - then;
   }
   return used;
 }
@@ -230,13 +236,12 @@ const IDLE_CPU_PER_ANSWER = 10;
 const cpuOfLoad = new WeakMap<Result, Record<string, number>>();
 
 function load(options: Options, onInstance?: (instance: autocannon.Instance) => void): Promise<Result> {
-  const url = options.url ?? '';
-  const before = cpuSnapshot(url);
+  const before = cpuSnapshot(options.url ?? '');
   return new Promise<Result>((resolve, reject) => {
     const instance = autocannon({ connections: CONNECTIONS, ...options }, (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)));
     onInstance?.(instance);
   }).then((result) => {
-    cpuOfLoad.set(result, cpuUsedSince(before, url));
+    cpuOfLoad.set(result, cpuUsedSince(before));
     return result;
   });
 }

@@ -5,6 +5,7 @@ import { createConnection, type Connection, type RowDataPacket } from 'mysql2/pr
 import { DataSource } from 'typeorm';
 import type { DatabaseUrl } from '../../src/config/environment.js';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { migrations } from '../../src/database/migrations/index.js';
 import { runMigrations } from '../../src/database/run-migrations.js';
 
 type MysqlUrl = Extract<DatabaseUrl, { kind: 'mysql' }>;
@@ -92,11 +93,11 @@ async function migratedTemplate(connection: Connection, database: MysqlUrl): Pro
   }
 }
 
-/** A build that was killed halfway leaves fewer migrations recorded than there are files. */
+/** A build that was killed halfway leaves fewer migrations recorded than the app runs. */
 async function fullyMigrated(connection: Connection, template: string): Promise<boolean> {
   try {
     const [[row]] = await connection.query<RowDataPacket[]>(`SELECT COUNT(*) AS applied FROM \`${template}\`.migrations`);
-    return Number(row.applied) === migrationFiles().length;
+    return Number(row.applied) === migrations.length;
   } catch {
     return false; // no migrations table yet
   }
@@ -112,12 +113,6 @@ async function copyDatabase(connection: Connection, from: string, to: string): P
     await connection.query(String(created['Create Table']));
     await connection.query(`INSERT INTO \`${table}\` SELECT * FROM \`${from}\`.\`${table}\``);
   }
-}
-
-function migrationFiles(): string[] {
-  return readdirSync(MIGRATIONS)
-    .filter((name) => /^\d+-.*\.ts$/.test(name))
-    .sort();
 }
 
 /** Over every source in the directory: the migrations, and the helpers and list they import. */
