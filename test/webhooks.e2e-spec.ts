@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
+import { IsNull } from 'typeorm';
 import { ApiKeyStore } from '../src/organizers/api-key-store.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { OutboxMessage } from '../src/outbox/outbox-message.entity.js';
@@ -70,6 +71,19 @@ async function deliveriesWhen(auth: string, webhookId: number, done: (list: Reco
     if (Date.now() > deadline) throw new Error(`Deliveries never got there: ${JSON.stringify(list)}`);
     await sleep(20);
   }
+}
+
+/** A webhook, disabled while `bookings` bookings of its organiser's event are made: their messages fanned out to nobody. */
+async function bookedWhileDisabled(bookings: number): Promise<{ auth: string; hook: WebhookReceiver; id: number; messages: OutboxMessage[] }> {
+  const auth = await organiser();
+  const hook = await receiver();
+  const { id } = (await subscribe(auth, { url: hook.url(), events: ['booking.confirmed'] })).body as { id: number };
+  await testApp.http().patch(`/webhooks/${id}`).set('Authorization', auth).send({ status: 'disabled' }).expect(200);
+  const eventId = await eventOf(auth);
+  for (let booking = 0; booking < bookings; booking += 1) await book(eventId);
+  const messages = testApp.dataSource.getRepository(OutboxMessage);
+  while ((await messages.countBy({ eventId, type: 'booking.confirmed', dispatchedAt: IsNull() })) > 0) await sleep(20);
+  return { auth, hook, id, messages: await messages.findBy({ eventId, type: 'booking.confirmed' }) };
 }
 
 describe('webhook endpoints', () => {
@@ -347,17 +361,9 @@ describe('webhook messages', () => {
   });
 
   it('left claimed by an instance that died mid-send are sent again once the lease runs out', async () => {
-    const auth = await organiser();
-    const hook = await receiver();
-    const { id } = (await subscribe(auth, { url: hook.url(), events: ['booking.confirmed'] })).body as { id: number };
-    await testApp.http().patch(`/webhooks/${id}`).set('Authorization', auth).send({ status: 'disabled' }).expect(200);
-    const eventId = await eventOf(auth);
-    await book(eventId);
+    const { auth, hook, id, messages: [message] } = await bookedWhileDisabled(1);
 
     // As an instance killed mid-send leaves its claim: leased for 600 ms, and nobody left to record an outcome.
-    const messages = testApp.dataSource.getRepository(OutboxMessage);
-    while ((await messages.findOneByOrFail({ eventId, type: 'booking.confirmed' })).dispatchedAt === null) await sleep(20);
-    const message = await messages.findOneByOrFail({ eventId, type: 'booking.confirmed' });
     const leasedUntil = Date.now() + 600;
     await testApp.dataSource.getRepository(WebhookDelivery).insert({
       endpointId: id,
@@ -377,6 +383,24 @@ describe('webhook messages', () => {
     expect(hook.received[0].id).toBe(message.messageKey);
     const [delivered] = await deliveriesWhen(auth, id, (list) => list[0]?.status === 'delivered');
     expect(delivered.attempts).toBe(2);
+  });
+
+  it('given back from two claims at once go back each under its own lease, and are sent without an attempt counted', async () => {
+    const { auth, hook, id, messages } = await bookedWhileDisabled(2);
+
+    // Two deliveries claimed by two rounds (two lease tokens) that never got a connection, leased for a minute.
+    const rows = testApp.dataSource.getRepository(WebhookDelivery);
+    const leased = { endpointId: id, status: DeliveryStatus.Pending, attempts: 1, nextAttemptAt: new Date(Date.now() + 60_000), lastStatusCode: null, lastError: null, deliveredAt: null };
+    await rows.insert(messages.map((message, i) => ({ ...leased, messageId: message.id, leaseToken: `claim-${i}` })));
+    const claimed = await rows.findBy({ endpointId: id });
+    await testApp.http().patch(`/webhooks/${id}`).set('Authorization', auth).send({ status: 'active' }).expect(200);
+    await testApp.app
+      .get(TransactionRunner)
+      .run((manager) => testApp.app.get(WebhooksRepository).giveBack(manager, claimed.map(({ id: deliveryId, leaseToken }) => ({ id: deliveryId, leaseToken: leaseToken! })), new Date()));
+
+    await hook.waitFor((received) => received.length === 2, 5_000);
+    const delivered = await deliveriesWhen(auth, id, (list) => list.length === 2 && list.every((delivery) => delivery.status === 'delivered'));
+    expect(delivered.map((delivery) => delivery.attempts)).toEqual([1, 1]);
   });
 
   it('are counted in the metrics', async () => {

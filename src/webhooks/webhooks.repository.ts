@@ -177,17 +177,19 @@ export class WebhooksRepository {
     return result.affected === 1;
   }
 
-  /** Makes one claim's deliveries (they share its lease token) due at `now` again and takes back the attempt the claim counted, where the lease is still held. */
-  async giveBack(manager: EntityManager, deliveries: ClaimedDelivery[], now: Date): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .update(WebhookDelivery)
-      .set({ nextAttemptAt: now, leaseToken: null, attempts: () => 'attempts - 1' })
-      .where('id IN (:...ids) AND lease_token = :leaseToken', { ids: deliveries.map((delivery) => delivery.id), leaseToken: deliveries[0].leaseToken })
-      .execute();
+  /** Makes deliveries due at `now` again and takes back the attempt their claim counted, where their lease is still held: one UPDATE per claim. */
+  async giveBack(manager: EntityManager, deliveries: Pick<ClaimedDelivery, 'id' | 'leaseToken'>[], now: Date): Promise<void> {
+    for (const [leaseToken, ids] of idsByLease(deliveries)) {
+      await manager
+        .createQueryBuilder()
+        .update(WebhookDelivery)
+        .set({ nextAttemptAt: now, leaseToken: null, attempts: () => 'attempts - 1' })
+        .where('id IN (:...ids) AND lease_token = :leaseToken', { ids, leaseToken })
+        .execute();
+    }
   }
 
-  /** Marks a round's deliveries delivered, those whose lease the round still holds, one UPDATE per status code answered. */
+  /** Marks deliveries delivered, those whose lease is still held: one UPDATE per claim and status code answered. */
   async recordDelivered(manager: EntityManager, delivered: { delivery: ClaimedDelivery; statusCode: number }[], now: Date): Promise<void> {
     const byStatus = new Map<string, { leaseToken: string; statusCode: number; ids: number[] }>();
     for (const { delivery, statusCode } of delivered) {
@@ -270,4 +272,10 @@ export class WebhooksRepository {
     const [text, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters);
     return manager.query(text, values);
   }
+}
+
+function idsByLease(deliveries: Pick<ClaimedDelivery, 'id' | 'leaseToken'>[]): Map<string, number[]> {
+  const ids = new Map<string, number[]>();
+  for (const delivery of deliveries) ids.set(delivery.leaseToken, [...(ids.get(delivery.leaseToken) ?? []), delivery.id]);
+  return ids;
 }
