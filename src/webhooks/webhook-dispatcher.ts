@@ -28,6 +28,14 @@ const BUSY_PAUSE_MS = 50;
 const RUSH_PAUSE_MS = 1_000;
 const RUSH_REQUESTS_PER_SECOND = 200;
 
+/**
+ * How long a round waits for its sends. A receiver slower than this answers in its own time: its
+ * outcome is recorded by a later round, and its endpoint gets nothing more from this instance
+ * until it has answered. One organiser's slow or hanging receiver then holds up no other
+ * endpoint's messages, as a round waiting for its slowest send (up to two timeouts) would.
+ */
+const ROUND_WAIT_MS = 250;
+
 const PURGE_EVERY_MS = 60_000;
 
 /**
@@ -45,6 +53,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   private stopped = false;
   private wokenMidRound = false;
   private lastPurge = 0;
+  /**
+   * Sends left to answer after their round, by endpoint, until their outcome is recorded: those
+   * endpoints sit out the claims meanwhile, as a delivery answered but not yet recorded may be past
+   * its lease, due again.
+   */
+  private readonly sendingLate = new Map<number, number>();
+  private readonly lateSends = new Set<Promise<void>>();
+  /** Late sends that have answered, for the next round to record (rounds keep their pace, a rush's too). */
+  private answeredLate: Attempt[] = [];
 
   constructor(
     private readonly repository: WebhooksRepository,
@@ -73,6 +90,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await Promise.all(this.lateSends);
+    await this.settleLate();
   }
 
   /** Starts a round now rather than at the next poll (a delivery was just made due by hand). */
@@ -112,19 +131,69 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const timeoutMs = this.settings.WEBHOOK_TIMEOUT_SECONDS * 1000;
     const leaseMs = this.settings.WEBHOOK_LEASE_SECONDS * 1000;
     const claimedAt = new Date();
-    const claimed = await this.transactions.run((manager) => this.repository.claimDue(manager, claimedAt, leaseMs, BATCH));
+    const claimed = await this.transactions.run((manager) => this.repository.claimDue(manager, claimedAt, leaseMs, BATCH, [...this.sendingLate.keys()]));
     // A send that starts by then is answered or abandoned before the lease runs out, so no other
-    // instance sends the message meanwhile; and a round lasts at most two timeouts.
+    // instance sends the message meanwhile.
     const sendBy = claimedAt.getTime() + Math.min(timeoutMs, leaseMs - timeoutMs);
-    const sent = await Promise.all(claimed.map(async (delivery) => ({ delivery, outcome: await this.send(delivery, sendBy) })));
-    await this.recordDelivered(sent.filter((each): each is Sent => typeof each.outcome !== 'string' && isSuccess(each.outcome)));
-    await this.giveBack(sent.filter(({ outcome }) => outcome === UNSENT).map(({ delivery }) => delivery));
-    for (const { delivery, outcome } of sent) {
+    await this.settle(await this.answeredWithinRound(claimed, sendBy));
+    await this.settleLate();
+    await this.purgeNowAndThen();
+    return fannedOut > 0 || claimed.length > 0;
+  }
+
+  /** Sends the claimed deliveries; answers the attempts answered within ROUND_WAIT_MS, and leaves the others to answer late. */
+  private async answeredWithinRound(claimed: ClaimedDelivery[], sendBy: number): Promise<Attempt[]> {
+    const answered: (Attempt | undefined)[] = claimed.map(() => undefined);
+    const attempts = claimed.map(async (delivery, i) => (answered[i] = { delivery, outcome: await this.send(delivery, sendBy) }));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(attempts), new Promise((resolve) => (timer = setTimeout(resolve, ROUND_WAIT_MS)))]);
+    clearTimeout(timer);
+    claimed.forEach((delivery, i) => {
+      if (answered[i] === undefined) this.answerLate(delivery.endpoint.id, attempts[i]);
+    });
+    return answered.filter((attempt): attempt is Attempt => attempt !== undefined);
+  }
+
+  private answerLate(endpointId: number, attempt: Promise<Attempt>): void {
+    this.sendingLate.set(endpointId, (this.sendingLate.get(endpointId) ?? 0) + 1);
+    const late: Promise<void> = attempt
+      .then(
+        (done) => void this.answeredLate.push(done),
+        (error: unknown) => {
+          // As a failed round's: the delivery is sent again once its lease runs out.
+          this.logger.warn(`Webhook send failed, will retry: ${String(error)}`);
+          this.doneSendingLate(endpointId);
+        },
+      )
+      .finally(() => this.lateSends.delete(late));
+    this.lateSends.add(late);
+  }
+
+  private async settleLate(): Promise<void> {
+    const answered = this.answeredLate;
+    this.answeredLate = [];
+    try {
+      await this.settle(answered);
+    } finally {
+      // Recorded or not (a failed round's are sent again once their lease runs out), they are no longer out.
+      for (const { delivery } of answered) this.doneSendingLate(delivery.endpoint.id);
+    }
+  }
+
+  private doneSendingLate(endpointId: number): void {
+    const left = this.sendingLate.get(endpointId)! - 1;
+    if (left === 0) this.sendingLate.delete(endpointId);
+    else this.sendingLate.set(endpointId, left);
+  }
+
+  /** Records what became of attempts: successes together, unsent ones given back together, the rest one by one. */
+  private async settle(attempts: Attempt[]): Promise<void> {
+    await this.recordDelivered(attempts.filter((each): each is Sent => typeof each.outcome !== 'string' && isSuccess(each.outcome)));
+    await this.giveBack(attempts.filter(({ outcome }) => outcome === UNSENT).map(({ delivery }) => delivery));
+    for (const { delivery, outcome } of attempts) {
       if (outcome === 'parked') await this.park(delivery);
       else if (outcome !== UNSENT && !isSuccess(outcome)) await this.settleFailure(delivery, outcome);
     }
-    await this.purgeNowAndThen();
-    return fannedOut > 0 || claimed.length > 0;
   }
 
   /** Sends one claimed delivery; a delivery whose webhook was disabled since it was fanned out is not sent. */
@@ -139,7 +208,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     return sendWebhook({ url: endpoint.url, headers, body }, this.settings.WEBHOOK_TIMEOUT_SECONDS * 1000, sendBy, this.settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS);
   }
 
-  /** The round's successes in one transaction: at thousands of messages a second, one each would cost more than the sending. */
+  /** Successes in one transaction: at thousands of messages a second, one each would cost more than the sending. */
   private async recordDelivered(sent: Sent[]): Promise<void> {
     if (sent.length === 0) return;
     const now = new Date();
@@ -200,6 +269,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 }
 
+type Attempt = { delivery: ClaimedDelivery; outcome: SendOutcome | typeof UNSENT | 'parked' };
 type Sent = { delivery: ClaimedDelivery; outcome: { statusCode: number } };
 
 function isSuccess(outcome: SendOutcome): outcome is { statusCode: number } {

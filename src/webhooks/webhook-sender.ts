@@ -39,7 +39,7 @@ export function sendWebhook(message: OutgoingMessage, timeoutMs: number, sendBy:
   const request = secure ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
     // Bounded here, not by an abort signal alone: a kept-alive answer may never emit 'close' while
-    // its socket stays open, and a round waits for all of its sends.
+    // its socket stays open, and an endpoint gets no more messages from this instance until its late sends end.
     let timer = setTimeout(() => finish(UNSENT), Math.max(0, sendBy - Date.now()));
     let finished = false;
     function finish(outcome: SendOutcome | typeof UNSENT): void {

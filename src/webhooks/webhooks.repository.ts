@@ -129,10 +129,11 @@ export class WebhooksRepository {
   }
 
   /**
-   * Claims up to `batch` due deliveries for `leaseMs`: each becomes due again only when the lease
-   * runs out, so it is sent by one claimer at a time, and by another if this one dies mid-send.
+   * Claims up to `batch` due deliveries for `leaseMs`, none to the endpoints `passedOver`: each
+   * becomes due again only when the lease runs out, so it is sent by one claimer at a time, and by
+   * another if this one dies mid-send.
    */
-  async claimDue(manager: EntityManager, now: Date, leaseMs: number, batch: number): Promise<ClaimedDelivery[]> {
+  async claimDue(manager: EntityManager, now: Date, leaseMs: number, batch: number, passedOver: number[] = []): Promise<ClaimedDelivery[]> {
     let pick = manager
       .getRepository(WebhookDelivery)
       .createQueryBuilder('delivery')
@@ -140,6 +141,7 @@ export class WebhooksRepository {
       .where('delivery.status = :pending AND delivery.nextAttemptAt <= :now', { pending: DeliveryStatus.Pending, now })
       .orderBy('delivery.nextAttemptAt', 'ASC')
       .limit(batch);
+    if (passedOver.length > 0) pick = pick.andWhere('delivery.endpointId NOT IN (:...passedOver)', { passedOver });
     if (supportsRowLocks(manager)) pick = pick.setLock('pessimistic_write').setOnLocked('skip_locked');
     const ids = (await pick.getRawMany<{ id: number | string }>()).map((row) => Number(row.id));
     if (ids.length === 0) return [];

@@ -12,8 +12,8 @@ export interface ReceivedMessage {
   path: string;
 }
 
-/** How the receiver answers one request: a status, after an optional delay. */
-export type Answer = { status: number; delayMs?: number; location?: string };
+/** How the receiver answers one request: a status, after an optional delay, or once `until` has settled. */
+export type Answer = { status: number; delayMs?: number; until?: Promise<unknown>; location?: string };
 
 /**
  * An organiser's webhook receiver on loopback, as small as a test needs: it keeps every request in
@@ -86,6 +86,7 @@ export class WebhookReceiver {
     this.received.push(message);
     const answer = this.answer(message);
     if (answer.delayMs) await sleep(answer.delayMs);
+    if (answer.until) await answer.until;
     if (this.inFlight.get(key) === sending) this.inFlight.delete(key);
     respond(answer);
   }
