@@ -1,6 +1,7 @@
 import { ApiKeyStore } from '../src/organizers/api-key-store.js';
 import { eventBody } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { deliveriesWhen } from './support/webhook-deliveries.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 
 /**
@@ -39,22 +40,6 @@ function book(eventId: number) {
   return testApp.http().post(`/events/${eventId}/book`).send({ ticket_category: 'Floor', quantity: 1 }).expect(201);
 }
 
-/** Waits until the webhook's deliveries are `messages`, each delivered at its first attempt. */
-async function deliveredOnce(auth: string, webhookId: number, messages: number): Promise<void> {
-  const expected = Array(messages).fill('delivered after 1');
-  for (const deadline = Date.now() + 10_000; ; ) {
-    const deliveries = await deliveriesOf(auth, webhookId);
-    if (JSON.stringify(deliveries) === JSON.stringify(expected)) return;
-    if (Date.now() > deadline) throw new Error(`Deliveries never all delivered at once: ${JSON.stringify(deliveries)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function deliveriesOf(auth: string, webhookId: number): Promise<string[]> {
-  const list = (await testApp.http().get(`/webhooks/${webhookId}/deliveries`).set('Authorization', auth).expect(200)).body as { status: string; attempts: number }[];
-  return list.map((delivery) => `${delivery.status} after ${delivery.attempts}`);
-}
-
 it("a receiver that hangs holds up no other webhook's messages, and gets its next one only once it has answered", async () => {
   const stuck = await organiserWithWebhook();
   const other = await organiserWithWebhook();
@@ -73,7 +58,7 @@ it("a receiver that hangs holds up no other webhook's messages, and gets its nex
   release();
   await stuck.hook.waitFor((received) => received.length === 2);
   for (const [{ auth, webhookId, hook }, messages] of [[stuck, 2], [other, 3]] as const) {
-    await deliveredOnce(auth, webhookId, messages);
+    await deliveriesWhen(testApp, auth, webhookId, (list) => list.length === messages && list.every((delivery) => delivery.status === 'delivered' && delivery.attempts === 1));
     expect(new Set(hook.received.map((message) => message.id)).size).toBe(messages);
     expect(hook.overlapping).toEqual([]);
   }

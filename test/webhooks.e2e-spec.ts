@@ -8,6 +8,7 @@ import { DeliveryStatus, WebhookDelivery } from '../src/webhooks/webhook-deliver
 import { WebhooksRepository } from '../src/webhooks/webhooks.repository.js';
 import { eventBody } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { deliveriesWhen } from './support/webhook-deliveries.js';
 import { WebhookReceiver, type Answer } from './support/webhook-receiver.js';
 
 /** Webhooks end to end: receivers are real HTTP servers on loopback, the worker the app's own. */
@@ -60,17 +61,6 @@ function book(eventId: number, quantity = 1) {
 
 function deliveries(auth: string, webhookId: number, query = '') {
   return testApp.http().get(`/webhooks/${webhookId}/deliveries${query}`).set('Authorization', auth);
-}
-
-/** Polls the deliveries list until `done` holds of it. */
-async function deliveriesWhen(auth: string, webhookId: number, done: (list: Record<string, unknown>[]) => boolean): Promise<Record<string, unknown>[]> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const list = (await deliveries(auth, webhookId)).body as Record<string, unknown>[];
-    if (done(list)) return list;
-    if (Date.now() > deadline) throw new Error(`Deliveries never got there: ${JSON.stringify(list)}`);
-    await sleep(20);
-  }
 }
 
 /** A webhook, disabled while `bookings` bookings of its organiser's event are made: their messages fanned out to nobody. */
@@ -190,7 +180,7 @@ describe('webhook messages', () => {
     expect(message.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
     expect(hook.ofType('event.created')[0].data.id).toBe(eventId);
 
-    const listed = await deliveriesWhen(auth, id, (list) => list.length === 2 && list.every((delivery) => delivery.status === 'delivered'));
+    const listed = await deliveriesWhen(testApp, auth, id, (list) => list.length === 2 && list.every((delivery) => delivery.status === 'delivered'));
     expect(listed[0]).toEqual({ id: message.id, type: 'booking.confirmed', status: 'delivered', attempts: 1, last_status_code: 200, last_error: null, next_attempt_at: null, delivered_at: expect.any(String), created_at: expect.any(String) });
     expect(listed[1]).toMatchObject({ type: 'event.created', status: 'delivered' });
   });
@@ -224,7 +214,7 @@ describe('webhook messages', () => {
     const { id } = (await subscribe(auth, { url: hook.url(), events: ['booking.confirmed'] })).body as { id: number };
     await book(await eventOf(auth));
 
-    const [delivered] = await deliveriesWhen(auth, id, (list) => list[0]?.status === 'delivered');
+    const [delivered] = await deliveriesWhen(testApp, auth, id, (list) => list[0]?.status === 'delivered');
     expect(delivered).toMatchObject({ attempts: 3, last_status_code: 204, last_error: null });
     expect(hook.received.map((message) => message.id)).toEqual([delivered.id, delivered.id, delivered.id]);
     expect(new Set(hook.received.map((message) => message.headers['webhook-signature'])).size).toBeGreaterThanOrEqual(1);
@@ -237,7 +227,7 @@ describe('webhook messages', () => {
     const { id } = (await subscribe(auth, { url: hook.url(), events: ['booking.confirmed'] })).body as { id: number };
     await book(await eventOf(auth));
 
-    const [failed] = await deliveriesWhen(auth, id, (list) => list[0]?.status === 'failed');
+    const [failed] = await deliveriesWhen(testApp, auth, id, (list) => list[0]?.status === 'failed');
     expect(failed).toMatchObject({ attempts: 3, last_status_code: 503, last_error: 'answered 503 Service Unavailable', next_attempt_at: null, delivered_at: null });
     expect((await deliveries(auth, id, '?status=failed')).body).toHaveLength(1);
     expect((await deliveries(auth, id, '?status=pending')).body).toEqual([]);
@@ -245,7 +235,7 @@ describe('webhook messages', () => {
     hook.answer = () => ({ status: 200 });
     const retried = await testApp.http().post(`/webhooks/${id}/deliveries/${failed.id as string}/retry`).set('Authorization', auth);
     expect(retried.status).toBe(202);
-    const [delivered] = await deliveriesWhen(auth, id, (list) => list[0]?.status === 'delivered');
+    const [delivered] = await deliveriesWhen(testApp, auth, id, (list) => list[0]?.status === 'delivered');
     expect(delivered).toMatchObject({ id: failed.id, attempts: 4, last_status_code: 200 });
     expect(hook.received).toHaveLength(4);
 
@@ -265,8 +255,8 @@ describe('webhook messages', () => {
     const { id } = (await subscribe(auth, { url: hook.url(), events: ['booking.confirmed'] })).body as { id: number };
     await book(await eventOf(auth));
 
-    await deliveriesWhen(auth, id, (list) => list[0]?.status === 'pending' && list[0].last_status_code === 302);
-    const [delivered] = await deliveriesWhen(auth, id, (list) => list[0]?.status === 'delivered');
+    await deliveriesWhen(testApp, auth, id, (list) => list[0]?.status === 'pending' && list[0].last_status_code === 302);
+    const [delivered] = await deliveriesWhen(testApp, auth, id, (list) => list[0]?.status === 'delivered');
     expect(delivered).toMatchObject({ attempts: 3, last_status_code: 200 });
     expect(hook.received.map((message) => message.path)).toEqual(['/hook', '/hook', '/hook']);
     answers = [];
@@ -300,7 +290,7 @@ describe('webhook messages', () => {
     const eventId = await eventOf(auth);
     await book(eventId);
 
-    const [gone] = await deliveriesWhen(auth, id, (list) => list[0]?.status === 'failed');
+    const [gone] = await deliveriesWhen(testApp, auth, id, (list) => list[0]?.status === 'failed');
     expect(gone).toMatchObject({ attempts: 1, last_status_code: 410, next_attempt_at: null });
     expect((await testApp.http().get(`/webhooks/${id}`).set('Authorization', auth)).body.status).toBe('disabled');
 
@@ -321,11 +311,11 @@ describe('webhook messages', () => {
     await hook.waitFor((received) => received.length === 1);
 
     await testApp.http().patch(`/webhooks/${id}`).set('Authorization', auth).send({ status: 'disabled' }).expect(200);
-    const [parked] = await deliveriesWhen(auth, id, (list) => list[0]?.status === 'pending' && list[0].next_attempt_at === null);
+    const [parked] = await deliveriesWhen(testApp, auth, id, (list) => list[0]?.status === 'pending' && list[0].next_attempt_at === null);
     expect(parked.last_status_code).toBe(500);
     hook.answer = () => ({ status: 200 });
     await testApp.http().patch(`/webhooks/${id}`).set('Authorization', auth).send({ status: 'active' }).expect(200);
-    const [delivered] = await deliveriesWhen(auth, id, (list) => list[0]?.status === 'delivered');
+    const [delivered] = await deliveriesWhen(testApp, auth, id, (list) => list[0]?.status === 'delivered');
     expect(delivered.id).toBe(parked.id);
   });
 
@@ -334,7 +324,7 @@ describe('webhook messages', () => {
     const hook = await receiver();
     const { id } = (await subscribe(auth, { url: hook.url(), events: ['booking.confirmed'] })).body as { id: number };
     await book(await eventOf(auth));
-    await deliveriesWhen(auth, id, (list) => list[0]?.status === 'delivered');
+    await deliveriesWhen(testApp, auth, id, (list) => list[0]?.status === 'delivered');
 
     expect((await testApp.http().delete(`/webhooks/${id}`).set('Authorization', rival)).status).toBe(404);
     expect((await deliveries(auth, id)).body).toHaveLength(1);
@@ -381,7 +371,7 @@ describe('webhook messages', () => {
     await hook.waitFor((received) => received.length === 1);
     expect(Date.now()).toBeGreaterThanOrEqual(leasedUntil);
     expect(hook.received[0].id).toBe(message.messageKey);
-    const [delivered] = await deliveriesWhen(auth, id, (list) => list[0]?.status === 'delivered');
+    const [delivered] = await deliveriesWhen(testApp, auth, id, (list) => list[0]?.status === 'delivered');
     expect(delivered.attempts).toBe(2);
   });
 
@@ -399,7 +389,7 @@ describe('webhook messages', () => {
       .run((manager) => testApp.app.get(WebhooksRepository).giveBack(manager, claimed.map(({ id: deliveryId, leaseToken }) => ({ id: deliveryId, leaseToken: leaseToken! })), new Date()));
 
     await hook.waitFor((received) => received.length === 2, 5_000);
-    const delivered = await deliveriesWhen(auth, id, (list) => list.length === 2 && list.every((delivery) => delivery.status === 'delivered'));
+    const delivered = await deliveriesWhen(testApp, auth, id, (list) => list.length === 2 && list.every((delivery) => delivery.status === 'delivered'));
     expect(delivered.map((delivery) => delivery.attempts)).toEqual([1, 1]);
   });
 
@@ -419,10 +409,10 @@ describe('webhook messages', () => {
     const good = (await subscribe(auth, { url: ok.url(), events: ['booking.confirmed'] })).body.id as number;
     const eventId = await eventOf(auth);
     await book(eventId);
-    await deliveriesWhen(auth, good, (list) => list[0]?.status === 'delivered');
+    await deliveriesWhen(testApp, auth, good, (list) => list[0]?.status === 'delivered');
     const bad = (await subscribe(auth, { url: broken.url(), events: ['booking.confirmed'] })).body.id as number;
     await book(eventId);
-    await deliveriesWhen(auth, bad, (list) => list[0]?.status === 'failed');
+    await deliveriesWhen(testApp, auth, bad, (list) => list[0]?.status === 'failed');
 
     const messages = testApp.dataSource.getRepository(OutboxMessage);
     const purged = await testApp.app.get(TransactionRunner).run((manager) => testApp.app.get(WebhooksRepository).purge(manager, new Date(Date.now() + 1000)));

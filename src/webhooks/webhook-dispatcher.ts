@@ -53,15 +53,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   private stopped = false;
   private wokenMidRound = false;
   private lastPurge = 0;
-  /**
-   * Sends left to answer after their round, by endpoint, until their outcome is recorded: those
-   * endpoints sit out the claims meanwhile, as a delivery answered but not yet recorded may be past
-   * its lease, due again.
-   */
-  private readonly sendingLate = new Map<number, number>();
-  private readonly lateSends = new Set<Promise<void>>();
+  /** Sends left to answer after their round, each with its endpoint's id. */
+  private readonly lateSends = new Map<Promise<void>, number>();
   /** Late sends that have answered, for the next round to record (rounds keep their pace, a rush's too). */
-  private answeredLate: Attempt[] = [];
+  private readonly answeredLate: Attempt[] = [];
 
   constructor(
     private readonly repository: WebhooksRepository,
@@ -90,8 +85,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    await Promise.all(this.lateSends);
-    await this.settleLate();
+    await Promise.all(this.lateSends.keys());
+    await this.settle(this.answeredLate.splice(0));
   }
 
   /** Starts a round now rather than at the next poll (a delivery was just made due by hand). */
@@ -131,12 +126,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const timeoutMs = this.settings.WEBHOOK_TIMEOUT_SECONDS * 1000;
     const leaseMs = this.settings.WEBHOOK_LEASE_SECONDS * 1000;
     const claimedAt = new Date();
-    const claimed = await this.transactions.run((manager) => this.repository.claimDue(manager, claimedAt, leaseMs, BATCH, [...this.sendingLate.keys()]));
+    const claimed = await this.transactions.run((manager) => this.repository.claimDue(manager, claimedAt, leaseMs, BATCH, this.endpointsSendingLate()));
     // A send that starts by then is answered or abandoned before the lease runs out, so no other
     // instance sends the message meanwhile.
     const sendBy = claimedAt.getTime() + Math.min(timeoutMs, leaseMs - timeoutMs);
-    await this.settle(await this.answeredWithinRound(claimed, sendBy));
-    await this.settleLate();
+    const answered = await this.answeredWithinRound(claimed, sendBy);
+    await this.settle([...answered, ...this.answeredLate.splice(0)]);
     await this.purgeNowAndThen();
     return fannedOut > 0 || claimed.length > 0;
   }
@@ -155,35 +150,22 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   private answerLate(endpointId: number, attempt: Promise<Attempt>): void {
-    this.sendingLate.set(endpointId, (this.sendingLate.get(endpointId) ?? 0) + 1);
     const late: Promise<void> = attempt
       .then(
         (done) => void this.answeredLate.push(done),
-        (error: unknown) => {
-          // As a failed round's: the delivery is sent again once its lease runs out.
-          this.logger.warn(`Webhook send failed, will retry: ${String(error)}`);
-          this.doneSendingLate(endpointId);
-        },
+        // As a failed round's: the delivery is sent again once its lease runs out.
+        (error: unknown) => this.logger.warn(`Webhook send failed, will retry: ${String(error)}`),
       )
       .finally(() => this.lateSends.delete(late));
-    this.lateSends.add(late);
+    this.lateSends.set(late, endpointId);
   }
 
-  private async settleLate(): Promise<void> {
-    const answered = this.answeredLate;
-    this.answeredLate = [];
-    try {
-      await this.settle(answered);
-    } finally {
-      // Recorded or not (a failed round's are sent again once their lease runs out), they are no longer out.
-      for (const { delivery } of answered) this.doneSendingLate(delivery.endpoint.id);
-    }
-  }
-
-  private doneSendingLate(endpointId: number): void {
-    const left = this.sendingLate.get(endpointId)! - 1;
-    if (left === 0) this.sendingLate.delete(endpointId);
-    else this.sendingLate.set(endpointId, left);
+  /**
+   * Endpoints with a send still out, or answered but not yet recorded (such a delivery may be past
+   * its lease, due again): they sit out this instance's claims until then.
+   */
+  private endpointsSendingLate(): number[] {
+    return [...new Set([...this.lateSends.values(), ...this.answeredLate.map(({ delivery }) => delivery.endpoint.id)])];
   }
 
   /** Records what became of attempts: successes together, unsent ones given back together, the rest one by one. */

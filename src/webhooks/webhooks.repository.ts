@@ -133,7 +133,7 @@ export class WebhooksRepository {
    * becomes due again only when the lease runs out, so it is sent by one claimer at a time, and by
    * another if this one dies mid-send.
    */
-  async claimDue(manager: EntityManager, now: Date, leaseMs: number, batch: number, passedOver: number[] = []): Promise<ClaimedDelivery[]> {
+  async claimDue(manager: EntityManager, now: Date, leaseMs: number, batch: number, passedOver: number[]): Promise<ClaimedDelivery[]> {
     let pick = manager
       .getRepository(WebhookDelivery)
       .createQueryBuilder('delivery')
@@ -193,19 +193,20 @@ export class WebhooksRepository {
 
   /** Marks deliveries delivered, those whose lease is still held: one UPDATE per claim and status code answered. */
   async recordDelivered(manager: EntityManager, delivered: { delivery: ClaimedDelivery; statusCode: number }[], now: Date): Promise<void> {
-    const byStatus = new Map<string, { leaseToken: string; statusCode: number; ids: number[] }>();
+    const byStatus = new Map<number, ClaimedDelivery[]>();
     for (const { delivery, statusCode } of delivered) {
-      const key = `${delivery.leaseToken} ${statusCode}`;
-      if (!byStatus.has(key)) byStatus.set(key, { leaseToken: delivery.leaseToken, statusCode, ids: [] });
-      byStatus.get(key)!.ids.push(delivery.id);
+      if (!byStatus.has(statusCode)) byStatus.set(statusCode, []);
+      byStatus.get(statusCode)!.push(delivery);
     }
-    for (const { leaseToken, statusCode, ids } of byStatus.values()) {
-      await manager
-        .createQueryBuilder()
-        .update(WebhookDelivery)
-        .set({ status: DeliveryStatus.Delivered, nextAttemptAt: null, lastStatusCode: statusCode, lastError: null, deliveredAt: now, leaseToken: null })
-        .where('id IN (:...ids) AND lease_token = :leaseToken', { ids, leaseToken })
-        .execute();
+    for (const [statusCode, deliveries] of byStatus) {
+      for (const [leaseToken, ids] of idsByLease(deliveries)) {
+        await manager
+          .createQueryBuilder()
+          .update(WebhookDelivery)
+          .set({ status: DeliveryStatus.Delivered, nextAttemptAt: null, lastStatusCode: statusCode, lastError: null, deliveredAt: now, leaseToken: null })
+          .where('id IN (:...ids) AND lease_token = :leaseToken', { ids, leaseToken })
+          .execute();
+      }
     }
   }
 
@@ -276,8 +277,12 @@ export class WebhooksRepository {
   }
 }
 
+/** An UPDATE under a lease matches only that claim's rows: one per lease token. */
 function idsByLease(deliveries: Pick<ClaimedDelivery, 'id' | 'leaseToken'>[]): Map<string, number[]> {
   const ids = new Map<string, number[]>();
-  for (const delivery of deliveries) ids.set(delivery.leaseToken, [...(ids.get(delivery.leaseToken) ?? []), delivery.id]);
+  for (const { id, leaseToken } of deliveries) {
+    if (!ids.has(leaseToken)) ids.set(leaseToken, []);
+    ids.get(leaseToken)!.push(id);
+  }
   return ids;
 }
