@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { EventsService } from '../src/events/events.service.js';
 import { createEvent, eventBody, inDays, insertPastEvent, organizerAuth } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -258,6 +260,35 @@ describe('GET /events/:id', () => {
     const response = await testApp.http().get(`/events/${id}`);
     expect(response.status).toBe(400);
     expectValidationError(response.body, 'id must be a positive integer');
+  });
+});
+
+describe('anonymous reads (answered before Nest runs)', () => {
+  it.each([
+    ['an event', '/events/1', 'findPublic'],
+    ['a page', '/events?limit=10', 'findUpcoming'],
+  ] as const)('answer %s 503 DATABASE_UNAVAILABLE with Retry-After when the database refuses the read', async (_what, path, read) => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
+    jest.spyOn(testApp.app.get(EventsService), read).mockRejectedValueOnce(refused);
+
+    const response = await testApp.http().get(path);
+
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toMatch(/^\d+$/);
+    expect(response.body).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      code: 'DATABASE_UNAVAILABLE',
+      message: 'The database is unavailable at the moment; please try again shortly.',
+    });
+  });
+
+  it('validate a page query as its handler does', async () => {
+    const response = await testApp.http().get('/events?limit=0&colour=red');
+
+    expect(response.status).toBe(400);
+    expectValidationError(response.body, 'property colour should not exist');
+    expectValidationError(response.body, 'limit must not be less than 1');
   });
 });
 

@@ -6,7 +6,7 @@ import { DatabaseModule } from '../database/database.module.js';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { InventoryModule } from '../inventory/inventory.module.js';
 import { SeatChanges } from '../inventory/seat-changes.js';
-import { CachedAnswersHook } from './cached-answers.hook.js';
+import { PublicReadsHook } from './public-reads.hook.js';
 import { EventReadCache } from './event-read-cache.js';
 import { EventReads } from './event-reads.js';
 import { Event } from './event.entity.js';
@@ -23,7 +23,7 @@ import { EventsService } from './events.service.js';
     EventsService,
     EventsRepository,
     EventReads,
-    CachedAnswersHook,
+    PublicReadsHook,
     {
       provide: EventReadCache,
       inject: [ConfigService, SeatChanges],

@@ -33,44 +33,45 @@ export function payloadTooLargeMessage(bodyLimitBytes: number): string {
   return `The request body is larger than the ${bodyLimitBytes / 1024} KiB this endpoint accepts.`;
 }
 
-/**
- * Every error answer has one shape. A domain error keeps its code; a refusal by the framework gets
- * the code of its status; anything else is a 500 whose error_id is also in the log, with nothing
- * of its internals in the answer.
- */
+/** Nest's side of the one mapping: every exception a handler, guard or pipe throws is answered by answerError. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const { body, headers } = this.toResponse(exception, http.getRequest<FastifyRequest>(), reply.raw);
-    void reply.status(body.statusCode).headers(headers).send(body);
+    answerError(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
   }
+}
 
-  private toResponse(
-    exception: unknown,
-    request: FastifyRequest,
-    response: ServerResponse,
-  ): { body: ErrorBody; headers: Record<string, string> } {
-    const known = domainErrorOf(exception);
-    if (known instanceof DomainError) {
-      return { body: { ...errorBody(known.code, known.details), ...known.facts }, headers: responseHeadersOf(known) };
-    }
-    if (exception instanceof HttpException && exception.getStatus() < 500) {
-      const code = frameworkErrorCode(exception);
-      return { body: errorBody(code, frameworkMessage(code, request) ?? exception.message), headers: {} };
-    }
-    const errorId = randomUUID();
-    // The request's log line reports it, error_id and stack included (see request-log.hook.ts).
-    recordUnhandledError(response, exception, errorId);
-    return {
-      body: {
-        ...errorBody(ErrorCode.InternalError, INTERNAL_ERROR_MESSAGE),
-        error_id: errorId,
-      },
-      headers: {},
-    };
+/**
+ * Every error answer has one shape, whether Nest's pipeline or an answer given before it (see
+ * answerBeforeHandlers) met the error. A domain error keeps its code; a refusal by the framework gets
+ * the code of its status; anything else is a 500 whose error_id is also in the log, with nothing
+ * of its internals in the answer.
+ */
+export function answerError(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { body, headers } = errorResponse(exception, request, reply.raw);
+  void reply.status(body.statusCode).headers(headers).send(body);
+}
+
+function errorResponse(exception: unknown, request: FastifyRequest, response: ServerResponse): { body: ErrorBody; headers: Record<string, string> } {
+  const known = domainErrorOf(exception);
+  if (known instanceof DomainError) {
+    return { body: { ...errorBody(known.code, known.details), ...known.facts }, headers: responseHeadersOf(known) };
   }
+  if (exception instanceof HttpException && exception.getStatus() < 500) {
+    const code = frameworkErrorCode(exception);
+    return { body: errorBody(code, frameworkMessage(code, request) ?? exception.message), headers: {} };
+  }
+  const errorId = randomUUID();
+  // The request's log line reports it, error_id and stack included (see request-log.hook.ts).
+  recordUnhandledError(response, exception, errorId);
+  return {
+    body: {
+      ...errorBody(ErrorCode.InternalError, INTERNAL_ERROR_MESSAGE),
+      error_id: errorId,
+    },
+    headers: {},
+  };
 }
 
 /** Database failures that are not bugs of ours get the code that says what the client may do. */

@@ -2,6 +2,7 @@ import type { HttpAdapterHost } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Server } from 'node:http';
+import { answerError } from './all-exceptions.filter.js';
 import { applyDeclaredBodyLimits, DEFAULT_BODY_LIMIT_BYTES } from './body-limit.js';
 import { answerClientError, answerRouterError, refuseMissingHost, trackResponse } from './protocol-errors.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
@@ -85,17 +86,31 @@ export function boundRequestTime(server: Server, { headersMs, requestMs }: { hea
 }
 
 /**
- * Lets `answer` reply to GET requests of the given route templates after the request hooks (request
- * id, security headers, CORS) and before Nest's pipeline, for answers held in memory: routing,
- * pipes and the handler cost a cached answer more than sending it. `answer` returns false to pass
- * the request on to its handler; answers it gives are logged and counted like any other.
+ * An answer given before Nest's pipeline: false passes the request on to its handler; true says it
+ * has replied, a promise that it replies when the promise fulfils.
  */
-export function answerBeforeHandlers(adapterHost: HttpAdapterHost, routes: readonly string[], answer: (request: FastifyRequest, reply: FastifyReply) => boolean): void {
+export type EarlyAnswer = (request: FastifyRequest, reply: FastifyReply) => boolean | Promise<void>;
+
+/**
+ * Lets `answer` reply to GET requests of the given route templates after the request hooks (request
+ * id, security headers, CORS) and before Nest's pipeline: for answers that need none of what
+ * routing, guards and pipes do, which cost such an answer more than the work itself. An error it
+ * throws or rejects with is answered as Nest's exception filter would (answerError); answers it
+ * gives are logged and counted like any other.
+ */
+export function answerBeforeHandlers(adapterHost: HttpAdapterHost, routes: readonly string[], answer: EarlyAnswer): void {
   const adapter = adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
   if (!adapter) return;
   const templates = new Set(routes);
   adapter.getInstance<FastifyInstance>().addHook('onRequest', (request, reply, done) => {
-    if (request.method === 'GET' && templates.has(routeOf(request)) && answer(request, reply)) return;
-    done();
+    if (request.method !== 'GET' || !templates.has(routeOf(request))) return done();
+    const fail = (error: unknown): void => answerError(error, request, reply);
+    try {
+      const answered = answer(request, reply);
+      if (answered === false) done();
+      else if (answered !== true) answered.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
   });
 }
