@@ -1,12 +1,14 @@
 import { OutboxMessage } from '../src/outbox/outbox-message.entity.js';
 import { createEvent, organizerAuth } from './support/fixtures.js';
+import { listenAsOrganiser } from './support/api-client.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /** Check-in at the door: scanner keys, one admission per ticket, the summary. */
 let testApp: TestApp;
 
 beforeAll(async () => {
-  testApp = await createTestApp();
+  testApp = await createTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
+  await listenAsOrganiser(await testApp.app.getUrl());
 });
 
 afterAll(async () => {

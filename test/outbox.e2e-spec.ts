@@ -3,6 +3,7 @@ import { ApiKeyStore } from '../src/organizers/api-key-store.js';
 import { LISTENING_WEBHOOK_STATUS } from '../src/outbox/announcements.js';
 import { WebhookStatus } from '../src/webhooks/webhook-endpoint.entity.js';
 import { createEvent, eventBody, organizerAuth } from './support/fixtures.js';
+import { listenAsOrganiser } from './support/api-client.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -13,6 +14,7 @@ let testApp: TestApp;
 
 beforeAll(async () => {
   testApp = await createTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
+  await listenAsOrganiser(await testApp.app.getUrl());
 });
 
 afterAll(async () => {
@@ -92,24 +94,63 @@ describe('the outbox', () => {
 });
 
 describe('who listens', () => {
-  it("writes a message of an organiser without an active webhook as fanned out at once, and one with a webhook for the worker", async () => {
-    const rival = await testApp.app.get(ApiKeyStore).createOrganizer(`listener-${Date.now()}`);
-    const created = await testApp.http().post('/events').set('Authorization', `Bearer ${rival}`).send(eventBody());
-    const quiet = await testApp.http().post(`/events/${created.body.id as number}/book`).send({ ticket_category: 'General', quantity: 1 });
-    const webhook = await testApp.http().post('/webhooks').set('Authorization', `Bearer ${rival}`).send({ url: 'http://127.0.0.1:9/hook' });
-    expect(webhook.status).toBe(201);
-    const heard = await testApp.http().post(`/events/${created.body.id as number}/book`).send({ ticket_category: 'General', quantity: 1 });
+  /** A new organiser's event, its key, and the messages its event has in the outbox. */
+  async function newOrganiserEvent(): Promise<{ auth: string; eventId: number; messages: () => Promise<OutboxMessage[]> }> {
+    const auth = `Bearer ${await testApp.app.get(ApiKeyStore).createOrganizer(`listener-${Date.now()}-${Math.random()}`)}`;
+    const created = await testApp.http().post('/events').set('Authorization', auth).send(eventBody());
+    const eventId = created.body.id as number;
+    return { auth, eventId, messages: () => testApp.dataSource.getRepository(OutboxMessage).find({ where: { eventId }, order: { id: 'ASC' } }) };
+  }
 
-    const messages = await testApp.dataSource.getRepository(OutboxMessage).find({ where: { eventId: created.body.id as number }, order: { id: 'ASC' } });
-    const [eventCreated, quietBooking, heardBooking] = messages;
+  it('writes nothing of an organiser without an active webhook, and every change after one is made for the worker', async () => {
+    const { auth, eventId, messages } = await newOrganiserEvent();
+    const quiet = await testApp.http().post(`/events/${eventId}/book`).send({ ticket_category: 'General', quantity: 1 });
+    expect(quiet.status).toBe(201);
+    const scanner = await testApp.http().post(`/events/${eventId}/scanner-keys`).set('Authorization', auth);
+    const admitted = await testApp.http().post(`/events/${eventId}/check-ins`).set('Authorization', `Bearer ${scanner.body.key as string}`).send({ code: quiet.body.tickets[0].code });
+    expect(admitted.status).toBe(200);
+    expect(await messages()).toEqual([]);
+
+    const webhook = await testApp.http().post('/webhooks').set('Authorization', auth).send({ url: 'http://127.0.0.1:9/hook' });
+    expect(webhook.status).toBe(201);
+    const heard = await testApp.http().post(`/events/${eventId}/book`).send({ ticket_category: 'General', quantity: 1 });
+    const cancelled = await testApp.http().post(`/bookings/${quiet.body.reference as string}/cancel`);
+    expect(cancelled.status).toBe(200);
+
+    const written = await messages();
+    expect(written.map((message) => [message.type, (JSON.parse(message.data) as { reference?: string }).reference])).toEqual([
+      ['booking.confirmed', heard.body.reference],
+      ['booking.cancelled', quiet.body.reference],
+    ]);
     const fannedOut = () => testApp.dataSource.query<{ message_id: number | string }[]>('SELECT message_id FROM webhook_deliveries WHERE endpoint_id = ?', [webhook.body.id]);
     const deadline = Date.now() + 10_000;
-    while (!(await fannedOut()).some((delivery) => Number(delivery.message_id) === heardBooking.id) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    const delivered = new Set((await fannedOut()).map((delivery) => Number(delivery.message_id)));
-    expect(messages.map((message) => (JSON.parse(message.data) as { reference?: string }).reference)).toEqual([undefined, quiet.body.reference, heard.body.reference]);
-    expect(eventCreated.dispatchedAt?.getTime()).toBe(eventCreated.createdAt.getTime());
-    expect(quietBooking.dispatchedAt?.getTime()).toBe(quietBooking.createdAt.getTime());
-    expect([...delivered]).toEqual([heardBooking.id]);
+    while ((await fannedOut()).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(new Set((await fannedOut()).map((delivery) => Number(delivery.message_id)))).toEqual(new Set(written.map((message) => message.id)));
     expect(LISTENING_WEBHOOK_STATUS).toBe(WebhookStatus.Active);
+  });
+
+  it("keeps a hold's creation of an organiser without a webhook, fanned out at once, so that a webhook made before the hold ends hears of its end", async () => {
+    const { auth, eventId, messages } = await newOrganiserEvent();
+    const held = await testApp.http().post(`/events/${eventId}/holds`).send({ ticket_category: 'General', quantity: 1 });
+    expect(held.status).toBe(201);
+    const [created] = await messages();
+    expect([created.type, created.dispatchedAt?.getTime()]).toEqual(['hold.created', created.createdAt.getTime()]);
+
+    expect((await testApp.http().post('/webhooks').set('Authorization', auth).send({ url: 'http://127.0.0.1:9/hook' })).status).toBe(201);
+    expect((await testApp.http().delete(`/holds/${held.body.reference as string}`)).status).toBe(204);
+
+    const written = await messages();
+    expect(written.map((message) => [message.type, message.dispatchedAt === null ? 'for the worker' : 'fanned out'])).toEqual([
+      ['hold.created', 'fanned out'],
+      ['hold.released', expect.any(String)],
+    ]);
+    expect(JSON.parse(written[1].data)).toEqual(held.body);
+  });
+
+  it("writes nothing of a hold's end when nobody listens by then", async () => {
+    const { eventId, messages } = await newOrganiserEvent();
+    const held = await testApp.http().post(`/events/${eventId}/holds`).send({ ticket_category: 'General', quantity: 1 });
+    expect((await testApp.http().delete(`/holds/${held.body.reference as string}`)).status).toBe(204);
+    expect((await messages()).map((message) => message.type)).toEqual(['hold.created']);
   });
 });

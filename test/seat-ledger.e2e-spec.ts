@@ -12,6 +12,7 @@ import { WaitlistEntry, WaitlistStatus } from '../src/inventory/waitlist-entry.e
 import type { BookingAnnouncement } from '../src/outbox/announcements.js';
 import { OutboxMessage } from '../src/outbox/outbox-message.entity.js';
 import { createEvent } from './support/fixtures.js';
+import { listenAsOrganiser } from './support/api-client.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -45,7 +46,8 @@ const ledger = {
 };
 
 beforeAll(async () => {
-  testApp = await createTestApp();
+  testApp = await createTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
+  await listenAsOrganiser(await testApp.app.getUrl());
   port = testApp.app.get(SEAT_LEDGER);
   dataSource = testApp.dataSource;
 });

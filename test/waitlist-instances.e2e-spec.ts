@@ -26,7 +26,7 @@ describeOnMysql(`the waiting list on ${INSTANCES} instances`, () => {
   beforeAll(async () => {
     ensureBuilt();
     await createMigratedDatabase(database);
-    const environment = { DATABASE_URL: process.env.DATABASE_URL ?? '', LOG_LEVEL: 'warn', HOLD_SWEEP_INTERVAL_SECONDS: '1' };
+    const environment = { DATABASE_URL: process.env.DATABASE_URL ?? '', LOG_LEVEL: 'warn', HOLD_SWEEP_INTERVAL_SECONDS: '1', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' };
     apps.push(...(await Promise.all(Array.from({ length: INSTANCES }, () => startBuiltApp(environment)))));
     dataSource = await new DataSource(dataSourceOptions({ url: database, poolSize: 1, entities: [TicketCategory, Hold, OrderLine, WaitlistEntry, OutboxMessage] })).initialize();
   }, 120_000);

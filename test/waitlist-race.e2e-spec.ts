@@ -6,7 +6,7 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 let testApp: TestApp;
 
 beforeAll(async () => {
-  testApp = await createTestApp();
+  testApp = await createTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
 });
 
 afterAll(async () => {

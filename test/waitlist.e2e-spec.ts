@@ -3,12 +3,14 @@ import { TicketCategory } from '../src/inventory/ticket-category.entity.js';
 import { ApiKeyStore } from '../src/organizers/api-key-store.js';
 import { messageBody, OutboxMessage } from '../src/outbox/outbox-message.entity.js';
 import { createEvent, expireHoldNow, insertPastEvent, organizerAuth } from './support/fixtures.js';
+import { listenAsOrganiser } from './support/api-client.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 let testApp: TestApp;
 
 beforeAll(async () => {
-  testApp = await createTestApp({ WAITLIST_OFFER_TTL_SECONDS: '120' });
+  testApp = await createTestApp({ WAITLIST_OFFER_TTL_SECONDS: '120', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
+  await listenAsOrganiser(await testApp.app.getUrl());
 });
 
 afterAll(async () => {

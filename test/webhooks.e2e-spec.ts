@@ -63,12 +63,17 @@ function deliveries(auth: string, webhookId: number, query = '') {
   return testApp.http().get(`/webhooks/${webhookId}/deliveries${query}`).set('Authorization', auth);
 }
 
-/** A webhook, disabled while `bookings` bookings of its organiser's event are made: their messages fanned out to nobody. */
+/**
+ * A webhook, disabled while `bookings` bookings of its organiser's event are made: their messages
+ * fanned out to nobody. They are written because another webhook of the organiser, subscribed to
+ * cancellations only, listens.
+ */
 async function bookedWhileDisabled(bookings: number): Promise<{ auth: string; hook: WebhookReceiver; id: number; messages: OutboxMessage[] }> {
   const auth = await organiser();
   const hook = await receiver();
   const { id } = (await subscribe(auth, { url: hook.url(), events: ['booking.confirmed'] })).body as { id: number };
   await testApp.http().patch(`/webhooks/${id}`).set('Authorization', auth).send({ status: 'disabled' }).expect(200);
+  await subscribe(auth, { url: (await receiver()).url(), events: ['booking.cancelled'] }).expect(201);
   const eventId = await eventOf(auth);
   for (let booking = 0; booking < bookings; booking += 1) await book(eventId);
   const messages = testApp.dataSource.getRepository(OutboxMessage);

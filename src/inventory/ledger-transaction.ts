@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { Statement } from '../database/built-query.js';
 
 /**
@@ -19,6 +19,8 @@ export interface LedgerTransaction {
    * the transaction has ended.
    */
   write(statement: Statement): Promise<unknown>;
+  /** A write, as `write`, answering how many rows it changed. */
+  changed(statement: Statement): Promise<number>;
 }
 
 /**
@@ -71,6 +73,15 @@ export class ManagerTransaction implements LedgerTransaction {
     const result = this.inOrder(statement);
     this.running.push(result);
     return result;
+  }
+
+  changed([sql, values]: Statement): Promise<number> {
+    // The manager is a transaction's (see run), so it has the runner that can answer the count.
+    const runner = this.manager.queryRunner as QueryRunner;
+    const result = this.previous.then(() => runner.query(sql, values, true));
+    this.previous = result.catch(() => undefined);
+    this.running.push(result);
+    return result.then((outcome) => outcome.affected ?? 0);
   }
 
   /** Every write has run; a failed one fails the transaction. */

@@ -31,21 +31,20 @@ function newMessageKey(): string {
 export const LISTENING_WEBHOOK_STATUS = 'active';
 
 /**
- * The `dispatched_at` a message is written with: NULL (for the worker to fan out) when the event's
- * organiser has an active webhook, else the message's own time, fanned out to nobody at once. In a
- * sale's rush nearly every message is of an organiser without a webhook, and each instance's
- * worker read and updated every one of them, competing with the buyers for the database (a
- * backlog of 150,000 took a quarter of a read scenario's throughput while it drained). A webhook
- * made later receives what is written after it, as it would had the worker been quicker.
- * `eventId` and `otherwise` are SQL expressions; the statement's values for its two `?` are
- * LISTENING_WEBHOOK_STATUS and, where `otherwise` is `?`, the time.
+ * Whether the event's organiser has an active webhook, tested by the INSERT that writes a message:
+ * a message is written only when somebody listens. In a sale's rush nearly every message is of an
+ * organiser without a webhook. Written for nobody, such a message once had every instance's worker
+ * read and update it (a backlog of 150,000 took a quarter of a read scenario's throughput while it
+ * drained), and then, written as fanned out already, still cost a booking's transaction more than
+ * its own rows, under the category's lock (BENCHMARKS.md, change 22). A webhook made later receives
+ * what is written after it, as it would had the worker been quicker. `eventId` is an SQL
+ * expression; the statement's value for its `?` is LISTENING_WEBHOOK_STATUS.
  */
-function dispatchedUnlessListened(dataSource: DataSource, eventId: string, otherwise: string): string {
+function listened(dataSource: DataSource, eventId: string): string {
   const name = (identifier: string) => dataSource.driver.escape(identifier);
   return (
-    `CASE WHEN EXISTS (SELECT 1 FROM ${name('events')} listened INNER JOIN ${name('webhook_endpoints')} endpoint ` +
-    `ON endpoint.${name('organizer_id')} = listened.${name('organizer_id')} AND endpoint.${name('status')} = ? WHERE listened.${name('id')} = ${eventId}) ` +
-    `THEN NULL ELSE ${otherwise} END`
+    `EXISTS (SELECT 1 FROM ${name('events')} listened INNER JOIN ${name('webhook_endpoints')} endpoint ` +
+    `ON endpoint.${name('organizer_id')} = listened.${name('organizer_id')} AND endpoint.${name('status')} = ? WHERE listened.${name('id')} = ${eventId})`
   );
 }
 
@@ -53,25 +52,22 @@ function storedDate(dataSource: DataSource, date: Date): unknown {
   return dataSource.driver.preparePersistentValue(date, dataSource.getMetadata(OutboxMessage).findColumnWithPropertyName('createdAt')!);
 }
 
+/**
+ * The announcements that somebody listens to. A message with a subject (`hold.created`) is written
+ * whether or not anybody does, fanned out to nobody at once if not: the hold's release or expiry is
+ * announced from it (holdEndedStatement), to whoever listens by then.
+ */
 export function messagesStatement(dataSource: DataSource, announcements: Announcement[], now = new Date()): Statement {
   const name = (identifier: string) => dataSource.driver.escape(identifier);
   const createdAt = storedDate(dataSource, now);
-  const row = `(?, ?, ?, ?, ?, ?, ${dispatchedUnlessListened(dataSource, '?', '?')})`;
-  const values = announcements.flatMap((announcement) => [
-    newMessageKey(),
-    announcement.type,
-    announcement.eventId,
-    announcement.subject ?? null,
-    JSON.stringify(announcement.data),
-    createdAt,
-    LISTENING_WEBHOOK_STATUS,
-    announcement.eventId,
-    createdAt,
-  ]);
+  const heard = listened(dataSource, 'announced.event_id');
+  const rows = announcements.map(() => 'SELECT ? AS message_key, ? AS message_type, ? AS event_id, ? AS subject, ? AS message_data');
   const sql =
     `INSERT INTO ${name('outbox_messages')} (${name('message_key')}, ${name('message_type')}, ${name('event_id')}, ${name('subject')}, ${name('message_data')}, ${name('created_at')}, ${name('dispatched_at')}) ` +
-    `VALUES ${announcements.map(() => row).join(', ')}`;
-  return [sql, values];
+    `SELECT announced.message_key, announced.message_type, announced.event_id, announced.subject, announced.message_data, ?, CASE WHEN ${heard} THEN NULL ELSE ? END ` +
+    `FROM (${rows.join(' UNION ALL ')}) announced WHERE announced.subject IS NOT NULL OR ${heard}`;
+  const announced = announcements.flatMap((announcement) => [newMessageKey(), announcement.type, announcement.eventId, announcement.subject ?? null, JSON.stringify(announcement.data)]);
+  return [sql, [createdAt, LISTENING_WEBHOOK_STATUS, createdAt, ...announced, LISTENING_WEBHOOK_STATUS]];
 }
 
 /**
@@ -90,31 +86,25 @@ export function bookingMessagesStatement(dataSource: DataSource, announcements: 
   });
   const sql =
     `INSERT INTO ${name('outbox_messages')} (${name('message_key')}, ${name('message_type')}, ${name('event_id')}, ${name('message_data')}, ${name('created_at')}, ${name('dispatched_at')}) ` +
-    `SELECT announced.message_key, announced.message_type, booking.${name('event_id')}, CONCAT('{"id":', booking.${name('id')}, announced.rest), booking.${name('created_at')}, ` +
-    `${dispatchedUnlessListened(dataSource, `booking.${name('event_id')}`, `booking.${name('created_at')}`)} ` +
-    `FROM ${name('bookings')} booking INNER JOIN (${rows.join(' UNION ALL ')}) announced ON announced.reference = booking.${name('reference')}`;
-  // The CASE's status comes before the announced rows' values in the statement.
-  return [sql, [LISTENING_WEBHOOK_STATUS, ...values]];
+    `SELECT announced.message_key, announced.message_type, booking.${name('event_id')}, CONCAT('{"id":', booking.${name('id')}, announced.rest), booking.${name('created_at')}, NULL ` +
+    `FROM ${name('bookings')} booking INNER JOIN (${rows.join(' UNION ALL ')}) announced ON announced.reference = booking.${name('reference')} ` +
+    `WHERE ${listened(dataSource, `booking.${name('event_id')}`)}`;
+  return [sql, [...values, LISTENING_WEBHOOK_STATUS]];
 }
 
 /**
  * The announcement, written only if the statement just before it in the transaction changed a row
- * (its `changed` answers whether it did): a check-in is decided by one conditional UPDATE, and
- * announced in the same round trip as it on MySQL, with no read between them.
+ * (a check-in is decided by one conditional UPDATE, and announced in the same round trip as it on
+ * MySQL, with no read between them) and somebody listens.
  */
-export function announcedIfChanged(dataSource: DataSource, announcement: Announcement, now: Date): { insert: Statement; inserted: Statement } {
+export function announcedIfChanged(dataSource: DataSource, announcement: Announcement, now: Date): Statement {
   const { driver } = dataSource;
   const name = (identifier: string) => driver.escape(identifier);
   const rowsChanged = dataSource.options.type === 'mysql' ? 'ROW_COUNT()' : 'changes()';
-  const createdAt = storedDate(dataSource, now);
   const sql =
     `INSERT INTO ${name('outbox_messages')} (${name('message_key')}, ${name('message_type')}, ${name('event_id')}, ${name('message_data')}, ${name('created_at')}, ${name('dispatched_at')}) ` +
-    `SELECT ?, ?, ?, ?, ?, ${dispatchedUnlessListened(dataSource, '?', '?')} FROM (SELECT 1 AS one) once WHERE ${rowsChanged} = 1`;
-  return {
-    insert: [sql, [newMessageKey(), announcement.type, announcement.eventId, JSON.stringify(announcement.data), createdAt, LISTENING_WEBHOOK_STATUS, announcement.eventId, createdAt]],
-    // Right after the INSERT, the count is its own: 1 when the UPDATE before it had matched.
-    inserted: [`SELECT ${rowsChanged} AS changed`, []],
-  };
+    `SELECT ?, ?, ?, ?, ?, NULL FROM (SELECT 1 AS one) once WHERE ${rowsChanged} = 1 AND ${listened(dataSource, '?')}`;
+  return [sql, [newMessageKey(), announcement.type, announcement.eventId, JSON.stringify(announcement.data), storedDate(dataSource, now), LISTENING_WEBHOOK_STATUS, announcement.eventId]];
 }
 
 /**
@@ -126,11 +116,10 @@ export function announcedIfChanged(dataSource: DataSource, announcement: Announc
 export function holdEndedStatement(dataSource: DataSource, references: string[], type: 'hold.expired' | 'hold.released', now: Date): Statement {
   const { driver } = dataSource;
   const name = (identifier: string) => driver.escape(identifier);
-  const createdAt = storedDate(dataSource, now);
   const sql =
     `INSERT INTO ${name('outbox_messages')} (${name('message_key')}, ${name('message_type')}, ${name('event_id')}, ${name('subject')}, ${name('message_data')}, ${name('created_at')}, ${name('dispatched_at')}) ` +
-    `SELECT CONCAT(created.${name('message_key')}, ?), ?, created.${name('event_id')}, created.${name('subject')}, created.${name('message_data')}, ?, ` +
-    `${dispatchedUnlessListened(dataSource, `created.${name('event_id')}`, '?')} ` +
-    `FROM ${name('outbox_messages')} created WHERE created.${name('message_type')} = ? AND created.${name('subject')} IN (${references.map(() => '?').join(', ')})`;
-  return [sql, [type === 'hold.expired' ? '_expired' : '_released', type, createdAt, LISTENING_WEBHOOK_STATUS, createdAt, 'hold.created', ...references]];
+    `SELECT CONCAT(created.${name('message_key')}, ?), ?, created.${name('event_id')}, created.${name('subject')}, created.${name('message_data')}, ?, NULL ` +
+    `FROM ${name('outbox_messages')} created WHERE created.${name('message_type')} = ? AND created.${name('subject')} IN (${references.map(() => '?').join(', ')}) ` +
+    `AND ${listened(dataSource, `created.${name('event_id')}`)}`;
+  return [sql, [type === 'hold.expired' ? '_expired' : '_released', type, storedDate(dataSource, now), 'hold.created', ...references, LISTENING_WEBHOOK_STATUS]];
 }

@@ -82,3 +82,13 @@ export async function createEventVia(baseUrl: string, overrides: Record<string, 
   if (answer.status !== 201) throw new Error(`Could not create event: ${answer.status} ${answer.error ?? JSON.stringify(answer.body)}`);
   return answer.body.id as number;
 }
+
+/**
+ * An active webhook of the test organiser, to a port nothing answers on: a change is written to the
+ * outbox only while its organiser has one, so a test that reads the outbox starts with this. The
+ * instance needs WEBHOOK_ALLOW_PRIVATE_NETWORKS=true.
+ */
+export async function listenAsOrganiser(baseUrl: string): Promise<void> {
+  const answer = await call(baseUrl, 'POST', '/webhooks', { url: 'http://127.0.0.1:9/unanswered' }, organiserHeaders());
+  if (answer.status !== 201) throw new Error(`Could not create a webhook: ${answer.status} ${answer.error ?? JSON.stringify(answer.body)}`);
+}

@@ -4,7 +4,7 @@ import { LineState, OrderLine } from '../../src/inventory/order-line.entity.js';
 import { TicketCategory } from '../../src/inventory/ticket-category.entity.js';
 import { WaitlistEntry, WaitlistStatus } from '../../src/inventory/waitlist-entry.entity.js';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity.js';
-import { call, createEventVia, type ApiAnswer } from './api-client.js';
+import { call, createEventVia, listenAsOrganiser, type ApiAnswer } from './api-client.js';
 
 /**
  * The waiting list's race, over HTTP to one or several instances: a sold-out category with 50
@@ -45,6 +45,8 @@ export interface RaceSetup {
 
 export async function runWaitlistRace({ baseUrls, dataSource, sweep }: RaceSetup): Promise<RaceOutcome> {
   const at = (i: number) => baseUrls[i % baseUrls.length];
+  // raceState reads the offers from the outbox.
+  await listenAsOrganiser(baseUrls[0]);
   const eventId = await createEventVia(baseUrls[0], { ticket_categories: [{ name: 'Floor', price: 10, seats_limit: RACE.seats }] });
   const take = async (path: string, i: number) => {
     const answer = await call(at(i), 'POST', `/events/${eventId}/${path}`, { ticket_category: 'Floor', quantity: SEATS_EACH });

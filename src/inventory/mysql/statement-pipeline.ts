@@ -50,6 +50,11 @@ export class StatementPipeline implements LedgerTransaction {
     return result;
   }
 
+  async changed(statement: Statement): Promise<number> {
+    const result = (await this.write(statement)) as { affectedRows: number };
+    return result.affectedRows;
+  }
+
   async commit(): Promise<void> {
     await this.sendQueuedWith([['COMMIT', []]]);
   }
