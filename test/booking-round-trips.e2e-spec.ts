@@ -1,5 +1,6 @@
 import type { Logger, QueryRunner } from 'typeorm';
-import { categoryStates, createEvent } from './support/fixtures.js';
+import { ApiKeyStore } from '../src/organizers/api-key-store.js';
+import { categoryStates, createEvent, eventBody } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const describeOnMysql = process.env.TEST_DATABASE === 'mysql' ? describe : describe.skip;
@@ -7,7 +8,7 @@ const describeOnMysql = process.env.TEST_DATABASE === 'mysql' ? describe : descr
 let testApp: TestApp;
 
 beforeAll(async () => {
-  testApp = await createTestApp();
+  testApp = await createTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
 });
 
 afterAll(async () => {
@@ -41,7 +42,7 @@ async function queriesDuring(work: () => Promise<unknown>): Promise<string[]> {
 }
 
 describeOnMysql('a booking on MySQL', () => {
-  it('takes two round trips in its transaction: START TRANSACTION with the lock, then the counter UPDATE, the INSERTs of booking, line, tickets and its outbox message, and COMMIT together', async () => {
+  it('takes two round trips in its transaction: START TRANSACTION with the lock and the read of who listens, then the counter UPDATE, the INSERTs of booking, line and tickets, and COMMIT together', async () => {
     const event = await createEvent(testApp, { ticket_categories: [{ name: 'Stalls', price: 30, seats_limit: 10 }] });
 
     const sent = await queriesDuring(async () => {
@@ -51,9 +52,24 @@ describeOnMysql('a booking on MySQL', () => {
 
     const transaction = sent.slice(sent.findIndex((query) => query.startsWith('START TRANSACTION')));
     expect(transaction).toHaveLength(2);
-    expect(transaction[0]).toMatch(/^START TRANSACTION;\n(SET SESSION innodb_lock_wait_timeout = \d+;\n)?SELECT [^;]+ FOR UPDATE$/);
-    expect(transaction[1]).toMatch(/^UPDATE `ticket_categories` [^;]+;\nINSERT INTO `bookings` [^;]+;\nINSERT INTO `order_lines` [^;]+;\nINSERT INTO `tickets` [^;]+;\nINSERT INTO `outbox_messages` [^;]+;\nCOMMIT$/);
+    expect(transaction[0]).toMatch(/^START TRANSACTION;\n(SET SESSION innodb_lock_wait_timeout = \d+;\n)?SELECT [^;]+ FOR UPDATE;\nSELECT EXISTS [^;]+ LOCK IN SHARE MODE$/);
+    expect(transaction[1]).toMatch(/^UPDATE `ticket_categories` [^;]+;\nINSERT INTO `bookings` [^;]+;\nINSERT INTO `order_lines` [^;]+;\nINSERT INTO `tickets` [^;]+;\nCOMMIT$/);
     expect(await categoryStates(testApp.dataSource, event.id)).toEqual([{ name: 'Stalls', seatsLimit: 10, seatsSold: 2, bookedQuantity: 2 }]);
+  });
+
+  it('sends the outbox message with the COMMIT when the organiser has an active webhook', async () => {
+    const auth = `Bearer ${await testApp.app.get(ApiKeyStore).createOrganizer(`round-trips-${Date.now()}`)}`;
+    expect((await testApp.http().post('/webhooks').set('Authorization', auth).send({ url: 'http://127.0.0.1:9/hook' })).status).toBe(201);
+    const event = await testApp.http().post('/events').set('Authorization', auth).send(eventBody());
+
+    const sent = await queriesDuring(async () => {
+      const response = await testApp.http().post(`/events/${event.body.id as number}/book`).send({ ticket_category: 'General', quantity: 1 });
+      expect(response.status).toBe(201);
+    });
+
+    const transaction = sent.slice(sent.findIndex((query) => query.startsWith('START TRANSACTION')));
+    expect(transaction).toHaveLength(2);
+    expect(transaction[1]).toMatch(/^UPDATE `ticket_categories` [^;]+;\nINSERT INTO `bookings` [^;]+;\nINSERT INTO `order_lines` [^;]+;\nINSERT INTO `tickets` [^;]+;\nINSERT INTO `outbox_messages` [^;]+;\nCOMMIT$/);
   });
 
   it('rolls back the lock round trip when the seats do not fit, and sends no writes', async () => {
@@ -71,7 +87,7 @@ describeOnMysql('a booking on MySQL', () => {
     expect(await categoryStates(testApp.dataSource, event.id)).toEqual([{ name: 'Box', seatsLimit: 1, seatsSold: 1, bookedQuantity: 1 }]);
   });
 
-  it('sends a coalesced batch with its COMMIT: counter update, multi-row INSERTs of bookings, lines and tickets, the outbox messages, read of the new ids', async () => {
+  it('sends a coalesced batch with its COMMIT: counter update, multi-row INSERTs of bookings, lines and tickets, read of the new ids', async () => {
     const event = await createEvent(testApp, { ticket_categories: [{ name: 'Floor', price: 20, seats_limit: 100 }] });
 
     const sent = await queriesDuring(async () => {
@@ -83,7 +99,7 @@ describeOnMysql('a booking on MySQL', () => {
     });
 
     const batchCommits = sent.filter((query) =>
-      /^UPDATE `ticket_categories` [^;]+;\nINSERT INTO `bookings` [^;]+\), \([^;]+;\nINSERT INTO `order_lines` [^;]+\), \([^;]+;\nINSERT INTO `tickets` [^;]+\), \([^;]+;\n(INSERT INTO `outbox_messages` [^;]+;\n)+SELECT [^;]+ IN \([^;]+;\nCOMMIT$/.test(query),
+      /^UPDATE `ticket_categories` [^;]+;\nINSERT INTO `bookings` [^;]+\), \([^;]+;\nINSERT INTO `order_lines` [^;]+\), \([^;]+;\nINSERT INTO `tickets` [^;]+\), \([^;]+;\nSELECT [^;]+ IN \([^;]+;\nCOMMIT$/.test(query),
     );
     expect(batchCommits.length).toBeGreaterThan(0);
     expect(await categoryStates(testApp.dataSource, event.id)).toEqual([{ name: 'Floor', seatsLimit: 100, seatsSold: 20, bookedQuantity: 20 }]);

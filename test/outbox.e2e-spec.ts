@@ -1,6 +1,6 @@
 import { messageBody, OutboxMessage } from '../src/outbox/outbox-message.entity.js';
 import { ApiKeyStore } from '../src/organizers/api-key-store.js';
-import { LISTENING_WEBHOOK_STATUS } from '../src/outbox/announcements.js';
+import { LISTENING_WEBHOOK_STATUS, listeningStatement } from '../src/outbox/announcements.js';
 import { WebhookStatus } from '../src/webhooks/webhook-endpoint.entity.js';
 import { createEvent, eventBody, organizerAuth } from './support/fixtures.js';
 import { listenAsOrganiser } from './support/api-client.js';
@@ -11,6 +11,7 @@ import { createTestApp, type TestApp } from './support/test-app.js';
  * transaction, its data the JSON the API answered for the resource.
  */
 let testApp: TestApp;
+const itOnMysql = process.env.TEST_DATABASE === 'mysql' ? it : it.skip;
 
 beforeAll(async () => {
   testApp = await createTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
@@ -145,6 +146,35 @@ describe('who listens', () => {
       ['hold.released', expect.any(String)],
     ]);
     expect(JSON.parse(written[1].data)).toEqual(held.body);
+  });
+
+  itOnMysql('makes a webhook active only after a sale that read nobody listens has committed, so it hears every sale after', async () => {
+    const { auth, eventId, messages } = await newOrganiserEvent();
+    const sale = testApp.dataSource.createQueryRunner();
+    await sale.connect();
+    try {
+      await sale.query('START TRANSACTION');
+      const [statement, values] = listeningStatement(testApp.dataSource, eventId, true);
+      expect(await sale.query(statement, values)).toEqual([{ listening: 0 }]);
+      let answered = false;
+      const webhook = testApp
+        .http()
+        .post('/webhooks')
+        .set('Authorization', auth)
+        .send({ url: 'http://127.0.0.1:9/hook' })
+        .then((response) => {
+          answered = true;
+          return response;
+        });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(answered).toBe(false);
+      await sale.query('COMMIT');
+      expect((await webhook).status).toBe(201);
+    } finally {
+      await sale.release();
+    }
+    const heard = await testApp.http().post(`/events/${eventId}/book`).send({ ticket_category: 'General', quantity: 1 });
+    expect((await messages()).map((message) => [message.type, (JSON.parse(message.data) as { reference: string }).reference])).toEqual([['booking.confirmed', heard.body.reference]]);
   });
 
   it("writes nothing of a hold's end when nobody listens by then", async () => {

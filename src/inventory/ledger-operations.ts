@@ -43,7 +43,8 @@ import {
   ticketsOf,
 } from './ledger-statements.js';
 import { insertedId } from '../database/multi-row-insert.js';
-import { bookingMessagesStatement, holdEndedStatement, messagesStatement, type Announcement, type BookingAnnouncement } from '../outbox/announcements.js';
+import { bookingMessagesStatement, holdEndedStatement, isListening, listeningStatement, messagesStatement, type Announcement, type BookingAnnouncement } from '../outbox/announcements.js';
+import type { Statement } from '../database/built-query.js';
 import { LineState, OrderLine } from './order-line.entity.js';
 import type { CategoryTerms, ConfirmedHold, HeldOrder, HoldOrder, OrderNews, Sale, SeatLine, SeatOrder } from './seat-ledger.js';
 import { changeSeats, type SeatChange } from './seat-counters.js';
@@ -65,22 +66,47 @@ export type LockedCategories = Map<number, TicketCategory>;
 
 /** Locks the categories in ascending id order, the one order every operation takes them in (on MySQL in one round trip). */
 export async function lockCategories(tx: LedgerTransaction, categoryIds: number[]): Promise<LockedCategories> {
+  const [locked] = await lockCategoriesThen(tx, categoryIds, []);
+  return locked;
+}
+
+/** Locks the categories as lockCategories does, then runs `after` in the same round trip; answers the rows of each of those too. */
+async function lockCategoriesThen(tx: LedgerTransaction, categoryIds: number[], after: Statement[]): Promise<[LockedCategories, Record<string, unknown>[][]]> {
   const statement = tx.locksRows ? lockCategoryStatement.rowLock : lockCategoryStatement.exclusive;
   const ids = [...new Set(categoryIds)].sort((a, b) => a - b);
   const locked: LockedCategories = new Map();
   // An order whose lines are gone (a hold released by a concurrent request) locks nothing; MySQL refuses an empty query.
-  if (ids.length === 0) return locked;
-  const results = await tx.rowsOfEach(ids.map((id) => statement.statement(tx.dataSource, { id })));
-  results.forEach(([row], i) => {
+  if (ids.length === 0 && after.length === 0) return [locked, []];
+  const results = await tx.rowsOfEach([...ids.map((id) => statement.statement(tx.dataSource, { id })), ...after]);
+  results.slice(0, ids.length).forEach(([row], i) => {
     if (!row) throw new Error(`Ticket category ${ids[i]} vanished while it was being booked`);
     locked.set(ids[i], ticketCategoryFromRow(row));
   });
-  return locked;
+  return [locked, results.slice(ids.length)];
 }
 
 /** Locks categories that are about to sell or hold seats; a cancellation that got there first wins. */
 export async function lockOpenCategories(tx: LedgerTransaction, categoryIds: number[]): Promise<LockedCategories> {
-  const locked = await lockCategories(tx, categoryIds);
+  return refusingClosedSales(await lockCategories(tx, categoryIds));
+}
+
+/** The categories a sale has locked, and whether its event's organiser has an active webhook to tell. */
+export interface SaleLocks {
+  locked: LockedCategories;
+  listening: boolean;
+}
+
+/**
+ * Locks the categories of a sale of the event, and reads in the same round trip whether anybody
+ * listens to the event (see listeningStatement): a sale nobody listens to writes no message, and
+ * does not send the statement that would.
+ */
+export async function lockForSale(tx: LedgerTransaction, eventId: number, categoryIds: number[]): Promise<SaleLocks> {
+  const [locked, [[listened]]] = await lockCategoriesThen(tx, categoryIds, [listeningStatement(tx.dataSource, eventId, tx.locksRows)]);
+  return { locked: refusingClosedSales(locked), listening: isListening(listened) };
+}
+
+function refusingClosedSales(locked: LockedCategories): LockedCategories {
   for (const category of locked.values()) if (category.salesClosed) throw new EventCancelledError(category.eventId);
   return locked;
 }
@@ -220,11 +246,11 @@ export interface PendingSale extends Sale {
 
 /** One order, one transaction: lock every category, check every line, then every write sent with the commit. */
 export async function sellOrder(tx: LedgerTransaction, order: SeatOrder, news: OrderNews<Sale, BookingAnnouncement>, waitlist: WaitlistTerms): Promise<PendingSale> {
-  return sellOnLockedRows(tx, await lockOpenCategories(tx, order.lines.map((line) => line.categoryId)), order, news, waitlist);
+  return sellOnLockedRows(tx, await lockForSale(tx, order.eventId, order.lines.map((line) => line.categoryId)), order, news, waitlist);
 }
 
 /** Checks every line of the order on its locked row (sold out first, then short), and its code, and writes only if all pass. */
-export async function sellOnLockedRows(tx: LedgerTransaction, locked: LockedCategories, order: SeatOrder, news: OrderNews<Sale, BookingAnnouncement>, waitlist: WaitlistTerms): Promise<PendingSale> {
+export async function sellOnLockedRows(tx: LedgerTransaction, { locked, listening }: SaleLocks, order: SeatOrder, news: OrderNews<Sale, BookingAnnouncement>, waitlist: WaitlistTerms): Promise<PendingSale> {
   const { code, soldOut } = await takeSeats(tx, locked, order, 'sold', waitlist);
   const reference = generateReference();
   const lines = pricedLines(order, locked, reference, LineState.Sold, code);
@@ -233,7 +259,7 @@ export async function sellOnLockedRows(tx: LedgerTransaction, locked: LockedCate
   const inserted = tx.write(insertBookings.statement(tx.dataSource, [booking]));
   void tx.write(insertLines.statement(tx.dataSource, lines));
   void tx.write(insertTickets.statement(tx.dataSource, tickets));
-  void tx.write(bookingMessagesStatement(tx.dataSource, [news.written({ booking, lines, tickets })]));
+  if (listening) void tx.write(bookingMessagesStatement(tx.dataSource, [news.written({ booking, lines, tickets })]));
   announceSoldOut(tx, soldOut, news);
   return { booking, lines, tickets, inserted };
 }

@@ -55,6 +55,19 @@ export class WebhooksRepository {
     return manager.save(WebhookEndpoint, manager.create(WebhookEndpoint, endpoint));
   }
 
+  /**
+   * Locks the organiser's events, on MySQL, in the transaction that makes one of its webhooks
+   * active. A sale that has read that nobody listens holds its event's row in share mode until it
+   * commits (listeningStatement), so this waits for every such sale to end, and every sale after
+   * it reads the webhook: the webhook receives each booking committed after it is active. SQLite
+   * runs one write transaction at a time, and needs nothing.
+   */
+  async waitForSalesInFlight(manager: EntityManager, organizerId: number): Promise<void> {
+    if (!supportsRowLocks(manager)) return;
+    const name = (identifier: string) => manager.connection.driver.escape(identifier);
+    await this.sql(manager, `SELECT ${name('id')} FROM ${name('events')} WHERE ${name('organizer_id')} = :organizerId FOR UPDATE`, { organizerId });
+  }
+
   /** Inside a transaction, the row is locked: changes of one endpoint (PATCH, rotation) then follow one another. */
   findEndpoint(manager: EntityManager | undefined, id: number, organizerId: number): Promise<WebhookEndpoint | null> {
     if (!manager) return this.dataSource.manager.findOneBy(WebhookEndpoint, { id, organizerId });

@@ -32,8 +32,9 @@ export class WebhooksService {
 
   async create(organizerId: number, dto: CreateWebhookDto): Promise<WebhookEndpoint> {
     const url = await checkWebhookUrl(dto.url, this.allowPrivateNetworks);
-    return this.transactions.run((manager) =>
-      this.repository.insertEndpoint(manager, {
+    return this.transactions.run(async (manager) => {
+      await this.repository.waitForSalesInFlight(manager, organizerId);
+      return this.repository.insertEndpoint(manager, {
         organizerId,
         url: url.href,
         eventTypes: dto.events ?? null,
@@ -43,8 +44,8 @@ export class WebhooksService {
         previousSecret: null,
         previousSecretUntil: null,
         createdAt: new Date(),
-      }),
-    );
+      });
+    });
   }
 
   async list(organizerId: number, query: ListEventsQuery): Promise<Page<WebhookEndpoint>> {
@@ -66,6 +67,7 @@ export class WebhooksService {
     const updated = await this.transactions.run(async (manager) => {
       const endpoint = await this.repository.findEndpoint(manager, id, organizerId);
       if (!endpoint) throw new WebhookNotFoundError(id);
+      if (dto.status === WebhookStatus.Active && endpoint.status === WebhookStatus.Disabled) await this.repository.waitForSalesInFlight(manager, organizerId);
       const changes: Partial<WebhookEndpoint> = {
         ...(url !== undefined && { url }),
         ...(dto.events !== undefined && { eventTypes: dto.events }),

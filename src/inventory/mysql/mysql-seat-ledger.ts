@@ -3,7 +3,7 @@ import type { DomainError } from '../../common/domain-error.js';
 import type { TransactionRunner } from '../../database/transaction-runner.js';
 import { generateReference } from '../../common/reference.js';
 import { CodeUseChanges } from '../code-uses.js';
-import { announceSoldOut, completed, freeOverdueSeatsIfShort, lockOpenCategories, newBooking, pricedLines, sellOnLockedRows, soldOutBy, ticketsFor } from '../ledger-operations.js';
+import { announceSoldOut, completed, freeOverdueSeatsIfShort, lockForSale, newBooking, pricedLines, sellOnLockedRows, soldOutBy, ticketsFor } from '../ledger-operations.js';
 import { bookingMessagesStatement, type BookingAnnouncement } from '../../outbox/announcements.js';
 import { bookingIdsByReference, insertBookings, insertLines, insertTickets } from '../ledger-statements.js';
 import type { LedgerTransaction } from '../ledger-transaction.js';
@@ -57,9 +57,9 @@ export class MysqlSeatLedger extends TransactionalLedger {
 
   private async sellAlone(sale: BoundedSale): Promise<Sale> {
     const pending = await this.inTransaction(async (tx) => {
-      const locked = await lockOpenCategories(tx, sale.request.lines.map((line) => line.categoryId));
+      const locks = await lockForSale(tx, sale.request.eventId, sale.request.lines.map((line) => line.categoryId));
       if (!sale.claim()) throw new NobodyWaiting();
-      return sellOnLockedRows(tx, locked, sale.request, sale.news, this.waitlist);
+      return sellOnLockedRows(tx, locks, sale.request, sale.news, this.waitlist);
     });
     return completed(pending);
   }
@@ -73,8 +73,10 @@ export class MysqlSeatLedger extends TransactionalLedger {
   private async sellTogether(sales: BoundedSale[]): Promise<(Sale | DomainError | undefined)[]> {
     let claimed: boolean[] = [];
     const { refusals, sold, ids } = await this.inTransaction(async (tx) => {
-      const { categoryId } = sales[0].request.lines[0];
-      const category = (await lockOpenCategories(tx, [categoryId])).get(categoryId) as TicketCategory;
+      const { eventId, lines } = sales[0].request;
+      const { categoryId } = lines[0];
+      const { locked, listening } = await lockForSale(tx, eventId, [categoryId]);
+      const category = locked.get(categoryId) as TicketCategory;
       claimed = sales.map((sale) => sale.claim());
       const waiting = sales.filter((_, i) => claimed[i]);
       const orders = waiting.map((sale) => sale.request);
@@ -87,7 +89,6 @@ export class MysqlSeatLedger extends TransactionalLedger {
       const accepted = waiting.filter((_, i) => refusals[i] === undefined);
       if (accepted.length === 0) return { refusals, sold: [], ids: Promise.resolve([]) };
       changeSeats(tx, category, { sold: sum(accepted.map(({ request }) => request.lines[0].quantity)) });
-      const locked = new Map([[categoryId, category]]);
       const sold = accepted.map(({ request }): Sale => {
         const reference = generateReference();
         const lines = pricedLines(request, locked, reference, LineState.Sold);
@@ -96,7 +97,7 @@ export class MysqlSeatLedger extends TransactionalLedger {
       void tx.write(insertBookings.statement(this.dataSource, sold.map((sale) => sale.booking)));
       void tx.write(insertLines.statement(this.dataSource, sold.flatMap((sale) => sale.lines)));
       void tx.write(insertTickets.statement(this.dataSource, sold.flatMap((sale) => sale.tickets)));
-      void tx.write(bookingMessagesStatement(this.dataSource, sold.map((sale, i) => accepted[i].news.written(sale))));
+      if (listening) void tx.write(bookingMessagesStatement(this.dataSource, sold.map((sale, i) => accepted[i].news.written(sale))));
       announceSoldOut(tx, soldOutBy([category]), accepted[0].news);
       const references = sold.map((sale) => sale.booking.reference);
       return { refusals, sold, ids: tx.write(bookingIdsByReference.statement(this.dataSource, { references })) };
