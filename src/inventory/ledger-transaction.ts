@@ -60,7 +60,7 @@ export class ManagerTransaction implements LedgerTransaction {
   }
 
   rows(statement: Statement): Promise<Record<string, unknown>[]> {
-    return this.inOrder(statement);
+    return this.inOrder(() => this.manager.query<Record<string, unknown>[]>(...statement));
   }
 
   async rowsOfEach(statements: Statement[]): Promise<Record<string, unknown>[][]> {
@@ -70,7 +70,7 @@ export class ManagerTransaction implements LedgerTransaction {
   }
 
   write(statement: Statement): Promise<unknown> {
-    const result = this.inOrder(statement);
+    const result = this.rows(statement);
     this.running.push(result);
     return result;
   }
@@ -78,8 +78,7 @@ export class ManagerTransaction implements LedgerTransaction {
   changed([sql, values]: Statement): Promise<number> {
     // The manager is a transaction's (see run), so it has the runner that can answer the count.
     const runner = this.manager.queryRunner as QueryRunner;
-    const result = this.previous.then(() => runner.query(sql, values, true));
-    this.previous = result.catch(() => undefined);
+    const result = this.inOrder(() => runner.query(sql, values, true));
     this.running.push(result);
     return result.then((outcome) => outcome.affected ?? 0);
   }
@@ -89,8 +88,9 @@ export class ManagerTransaction implements LedgerTransaction {
     await Promise.all(this.running);
   }
 
-  private inOrder(statement: Statement): Promise<Record<string, unknown>[]> {
-    const result = this.previous.then(() => this.manager.query<Record<string, unknown>[]>(...statement));
+  /** Runs `run` once the statement before it has run. */
+  private inOrder<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.previous.then(run);
     this.previous = result.catch(() => undefined);
     return result;
   }

@@ -42,10 +42,13 @@ export const LISTENING_WEBHOOK_STATUS = 'active';
  */
 function listened(dataSource: DataSource, eventId: string): string {
   const name = (identifier: string) => dataSource.driver.escape(identifier);
-  return (
-    `EXISTS (SELECT 1 FROM ${name('events')} listened INNER JOIN ${name('webhook_endpoints')} endpoint ` +
-    `ON endpoint.${name('organizer_id')} = listened.${name('organizer_id')} AND endpoint.${name('status')} = ? WHERE listened.${name('id')} = ${eventId})`
-  );
+  return `EXISTS (SELECT 1 FROM ${name('events')} listened WHERE listened.${name('id')} = ${eventId} AND ${hasActiveWebhook(dataSource)})`;
+}
+
+/** Whether the organiser of the event row named `listened` has an active webhook; its `?` is LISTENING_WEBHOOK_STATUS. */
+function hasActiveWebhook(dataSource: DataSource): string {
+  const name = (identifier: string) => dataSource.driver.escape(identifier);
+  return `EXISTS (SELECT 1 FROM ${name('webhook_endpoints')} endpoint WHERE endpoint.${name('organizer_id')} = listened.${name('organizer_id')} AND endpoint.${name('status')} = ?)`;
 }
 
 function storedDate(dataSource: DataSource, date: Date): unknown {
@@ -80,9 +83,7 @@ export function messagesStatement(dataSource: DataSource, announcements: Announc
  */
 export function listeningStatement(dataSource: DataSource, eventId: number, locksRows: boolean): Statement {
   const name = (identifier: string) => dataSource.driver.escape(identifier);
-  const sql =
-    `SELECT EXISTS (SELECT 1 FROM ${name('webhook_endpoints')} endpoint WHERE endpoint.${name('organizer_id')} = listened.${name('organizer_id')} AND endpoint.${name('status')} = ?) AS listening ` +
-    `FROM ${name('events')} listened WHERE listened.${name('id')} = ?${locksRows ? ' LOCK IN SHARE MODE' : ''}`;
+  const sql = `SELECT ${hasActiveWebhook(dataSource)} AS listening FROM ${name('events')} listened WHERE listened.${name('id')} = ?${locksRows ? ' LOCK IN SHARE MODE' : ''}`;
   return [sql, [LISTENING_WEBHOOK_STATUS, eventId]];
 }
 
@@ -125,7 +126,7 @@ export function announcedIfChanged(dataSource: DataSource, announcement: Announc
   const sql =
     `INSERT INTO ${name('outbox_messages')} (${name('message_key')}, ${name('message_type')}, ${name('event_id')}, ${name('message_data')}, ${name('created_at')}, ${name('dispatched_at')}) ` +
     `SELECT ?, ?, ?, ?, ?, NULL FROM (SELECT 1 AS one) once WHERE ${rowsChanged} = 1 AND ${listened(dataSource, '?')}`;
-  return [sql, [newMessageKey(), announcement.type, announcement.eventId, JSON.stringify(announcement.data), storedDate(dataSource, now), LISTENING_WEBHOOK_STATUS, announcement.eventId]];
+  return [sql, [newMessageKey(), announcement.type, announcement.eventId, JSON.stringify(announcement.data), storedDate(dataSource, now), announcement.eventId, LISTENING_WEBHOOK_STATUS]];
 }
 
 /**

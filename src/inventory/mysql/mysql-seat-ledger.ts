@@ -73,8 +73,7 @@ export class MysqlSeatLedger extends TransactionalLedger {
   private async sellTogether(sales: BoundedSale[]): Promise<(Sale | DomainError | undefined)[]> {
     let claimed: boolean[] = [];
     const { refusals, sold, ids } = await this.inTransaction(async (tx) => {
-      const { eventId, lines } = sales[0].request;
-      const { categoryId } = lines[0];
+      const { eventId, lines: [{ categoryId }] } = sales[0].request;
       const { locked, listening } = await lockForSale(tx, eventId, [categoryId]);
       const category = locked.get(categoryId) as TicketCategory;
       claimed = sales.map((sale) => sale.claim());
