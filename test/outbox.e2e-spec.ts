@@ -2,6 +2,7 @@ import { messageBody, OutboxMessage } from '../src/outbox/outbox-message.entity.
 import { ApiKeyStore } from '../src/organizers/api-key-store.js';
 import { LISTENING_WEBHOOK_STATUS, listeningStatement } from '../src/outbox/announcements.js';
 import { WebhookStatus } from '../src/webhooks/webhook-endpoint.entity.js';
+import { WebhooksRepository } from '../src/webhooks/webhooks.repository.js';
 import { createEvent, eventBody, organizerAuth } from './support/fixtures.js';
 import { listenAsOrganiser } from './support/api-client.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -175,6 +176,39 @@ describe('who listens', () => {
     }
     const heard = await testApp.http().post(`/events/${eventId}/book`).send({ ticket_category: 'General', quantity: 1 });
     expect((await messages()).map((message) => [message.type, (JSON.parse(message.data) as { reference: string }).reference])).toEqual([['booking.confirmed', heard.body.reference]]);
+  });
+
+  itOnMysql('admits a ticket nobody listens to only once a webhook being made active has committed, and announces it to that webhook', async () => {
+    const { auth, eventId, messages } = await newOrganiserEvent();
+    const booked = await testApp.http().post(`/events/${eventId}/book`).send({ ticket_category: 'General', quantity: 1 });
+    const webhook = await testApp.http().post('/webhooks').set('Authorization', auth).send({ url: 'http://127.0.0.1:9/hook' });
+    expect((await testApp.http().patch(`/webhooks/${webhook.body.id as number}`).set('Authorization', auth).send({ status: 'disabled' })).status).toBe(200);
+    const [{ organizer_id: organizerId }] = await testApp.dataSource.query<{ organizer_id: number }[]>('SELECT organizer_id FROM events WHERE id = ?', [eventId]);
+    const activation = testApp.dataSource.createQueryRunner();
+    await activation.connect();
+    try {
+      // What PATCH … {status: "active"} does in its transaction, held open.
+      await activation.startTransaction();
+      await testApp.app.get(WebhooksRepository).waitForUnheardWrites(activation.manager, Number(organizerId));
+      await activation.query('UPDATE webhook_endpoints SET status = ? WHERE id = ?', [WebhookStatus.Active, webhook.body.id]);
+      let answered = false;
+      const admitted = testApp
+        .http()
+        .post(`/events/${eventId}/check-ins`)
+        .set('Authorization', auth)
+        .send({ code: booked.body.tickets[0].code })
+        .then((response) => {
+          answered = true;
+          return response;
+        });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(answered).toBe(false);
+      await activation.commitTransaction();
+      expect((await admitted).status).toBe(200);
+    } finally {
+      await activation.release();
+    }
+    expect((await messages()).map((message) => [message.type, (JSON.parse(message.data) as { code: string }).code])).toEqual([['ticket.checked_in', booked.body.tickets[0].code]]);
   });
 
   it("writes nothing of a hold's end when nobody listens by then", async () => {

@@ -37,28 +37,27 @@ export class CheckInService {
   ) {}
 
   /**
-   * The ticket is read first, to answer a scan that cannot get in at once and to render the
-   * announcement of one that can; the ledger's conditional UPDATE then decides. A scan that lost the
-   * race to another reads the ticket again, which says why; one that finds it admissible again (its
-   * check-in was undone meanwhile) tries again, a few times at most.
+   * The ticket is read first, with its event, to answer a scan that cannot get in at once and to
+   * render the announcement of one that can; the ledger's conditional UPDATE then decides. A scan
+   * that lost the race to another reads the ticket again, which says why; one that finds it
+   * admissible again (its check-in was undone meanwhile) tries again, a few times at most.
    */
   async checkIn(eventId: number, code: string): Promise<CheckIn> {
-    const read = () => (isTicketCode(code) ? this.checkIns.findInEvent(eventId, code) : Promise.resolve(null));
-    // Read together: a cancelled event answers EVENT_CANCELLED whatever the ticket, since only that read can fail.
-    const [event, first] = await Promise.all([this.openEvent(eventId), read()]);
+    const { event, ticket: first } = await this.events.findOneWithTicket(eventId, code);
+    open(event);
     let found = first;
     for (let attempt = 1; attempt <= MAX_CHECK_IN_ATTEMPTS; attempt++) {
       const ticket = admissible(found);
       const at = new Date();
       const admitted = await this.ledger.checkIn(ticket, at, (checkedIn) => ({ type: 'ticket.checked_in', eventId, data: mapTicketDetails({ ticket: checkedIn, event }) }));
       if (admitted) return { ticket: Object.assign(ticket, { checkedInAt: at }), event };
-      found = await read();
+      found = await this.checkIns.findInEvent(eventId, code);
     }
     throw new BusyTryAgainError();
   }
 
   async undo(eventId: number, code: string): Promise<void> {
-    await this.openEvent(eventId);
+    open(await this.events.findOne(eventId));
     const found = isTicketCode(code) && (await this.transactions.runStatements((manager) => this.checkIns.clearCheckIn(manager, eventId, code)));
     if (!found) throw new TicketNotFoundError();
   }
@@ -67,13 +66,12 @@ export class CheckInService {
     const event = await this.events.findOne(eventId);
     return { event, byCategory: await this.checkIns.summary(eventId) };
   }
+}
 
-  /** At a cancelled event nobody is checked in, whatever the ticket. */
-  private async openEvent(eventId: number): Promise<Event> {
-    const event = await this.events.findOne(eventId);
-    if (event.status === EventStatus.Cancelled) throw new EventCancelledError(eventId);
-    return event;
-  }
+/** At a cancelled event nobody is checked in, whatever the ticket. */
+function open(event: Event): Event {
+  if (event.status === EventStatus.Cancelled) throw new EventCancelledError(event.id);
+  return event;
 }
 
 /** The ticket, if it could be admitted now; otherwise why not. */

@@ -11,7 +11,7 @@ export interface CategoryCheckIns {
   checkedIn: number;
 }
 
-/** Every scan reads its ticket, before and after the UPDATE that decides: the SQL is built once, not by a find per scan. */
+/** A scan that lost the race for its ticket reads it again, to say why: the SQL is built once, not by a find per scan. */
 const ticketInEvent = new BuiltQuery((dataSource) => dataSource.getRepository(Ticket).createQueryBuilder('ticket').where('ticket.eventId = :eventId AND ticket.code = :code'));
 
 /** Check-in writes one column of a ticket, by a conditional UPDATE: whichever scan matches first wins. */

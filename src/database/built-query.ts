@@ -63,25 +63,27 @@ type Rows = Record<string, unknown>[];
  * and BIGINT as strings, BOOLEAN as 0/1.
  */
 function readOnPool(driver: MysqlDriver, sql: string, values: unknown[]): Promise<Rows> {
-  return (driver.obtainMasterConnection() as Promise<Mysql2Connection>).then(
-    (connection) =>
-      new Promise((resolve, reject) => {
-        connection.execute(sql, boundValues(values), (error, rows) => {
-          connection.release();
-          if (error) reject(new QueryFailedError(sql, values, error));
-          else resolve(rows as Rows);
-        });
-      }),
-  );
+  return (driver.obtainMasterConnection() as Promise<PreparingConnection & { release(): void }>).then((connection) =>
+    executed(connection, sql, values).finally(() => connection.release()),
+  ) as Promise<Rows>;
+}
+
+/** The part of a mysql2 connection (callback API, as TypeORM's pool hands it out) that prepares its statements. */
+export interface PreparingConnection {
+  execute(sql: string, values: unknown[], callback: (error: Error | null, result: unknown) => void): void;
+}
+
+/** The statement prepared once per connection (see readOnPool) and executed; a failure wrapped as TypeORM wraps it. */
+export function executed(connection: PreparingConnection, sql: string, values: unknown[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    connection.execute(sql, boundValues(values), (error, result) => {
+      if (error) reject(new QueryFailedError(sql, values, error));
+      else resolve(result);
+    });
+  });
 }
 
 /** A prepared statement refuses `undefined`; a query sent as text had it as NULL, and so does this. */
 export function boundValues(values: unknown[]): ExecuteValues[] {
   return (values.includes(undefined) ? values.map((value) => value ?? null) : values) as ExecuteValues[];
-}
-
-/** The part of a pooled mysql2 connection a read uses. */
-interface Mysql2Connection {
-  execute(sql: string, values: unknown[], callback: (error: Error | null, rows: unknown) => void): void;
-  release(): void;
 }

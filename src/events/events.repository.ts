@@ -7,8 +7,9 @@ import { readDate, readNullableDate, readNullableInteger, readNullableString } f
 import { ReadReplicas } from '../database/read-replicas.js';
 import { supportsRowLocks } from '../database/row-locks.js';
 import { countOnlyUnexpiredHolds } from '../inventory/held-seats.js';
-import { ticketCategoryFromRow } from '../inventory/ledger-statements.js';
+import { ticketCategoryFromRow, ticketFromRow } from '../inventory/ledger-statements.js';
 import { TicketCategory } from '../inventory/ticket-category.entity.js';
+import { Ticket } from '../inventory/ticket.entity.js';
 import { RecentValues } from '../common/recent-values.js';
 import { searchTerms, venueGrams, venueKey } from '../common/search-terms.js';
 import { Event, EventStatus } from './event.entity.js';
@@ -54,6 +55,11 @@ const VENUE_GRAMS_COUNTED = 6;
  * ones (`findPublic`, `findUpcoming`, `search`), which run on a read replica when there are any; writes run
  * inside the caller's transaction.
  */
+export interface EventWithTicket {
+  event: Event;
+  ticket: Ticket | null;
+}
+
 @Injectable()
 export class EventsRepository {
   /**
@@ -65,6 +71,15 @@ export class EventsRepository {
       .getRepository(Event)
       .createQueryBuilder('event')
       .leftJoinAndSelect(TicketCategory, 'category', 'category.eventId = event.id')
+      .where('event.id = :id'),
+  );
+  /** eventWithCategories, each row also with the event's ticket of one code (NULLs when it has none). */
+  private readonly eventWithTicket = new BuiltQuery((dataSource) =>
+    dataSource
+      .getRepository(Event)
+      .createQueryBuilder('event')
+      .leftJoinAndSelect(TicketCategory, 'category', 'category.eventId = event.id')
+      .leftJoinAndSelect(Ticket, 'ticket', 'ticket.eventId = event.id AND ticket.code = :code')
       .where('event.id = :id'),
   );
   private readonly categoriesOfEvents = new BuiltQuery((dataSource) =>
@@ -93,6 +108,14 @@ export class EventsRepository {
   /** The same inside a transaction, which sees its own writes. */
   findOneIn(manager: EntityManager, id: number): Promise<Event | undefined> {
     return this.eventOn(manager, id);
+  }
+
+  /** findOne, and the event's ticket of that code (null when it has none), in one read: a scan at the door needs both. */
+  async findOneWithTicket(id: number, code: string): Promise<EventWithTicket | undefined> {
+    const rows = await this.eventWithTicket.rows(this.dataSource, { id, code });
+    const event = await this.eventOf(this.dataSource, rows);
+    if (!event) return undefined;
+    return { event, ticket: rows[0].ticket_id === null || rows[0].ticket_id === undefined ? null : ticketFromRow(rows[0]) };
   }
 
   /** The same for the public page of the event: on a read replica when there are any, so possibly behind. */
@@ -219,7 +242,11 @@ export class EventsRepository {
   }
 
   private async eventOn(source: Queryable, id: number): Promise<Event | undefined> {
-    const rows = await this.eventWithCategories.rows(source, { id });
+    return this.eventOf(source, await this.eventWithCategories.rows(source, { id }));
+  }
+
+  /** The event of rows that select it with its categories, one row per category (one with NULLs if it has none). */
+  private async eventOf(source: Queryable, rows: Record<string, unknown>[]): Promise<Event | undefined> {
     if (rows.length === 0) return undefined;
     const event = eventFromRow(rows[0]);
     event.ticketCategories = rows.filter((row) => row.category_id !== null && row.category_id !== undefined).map(ticketCategoryFromRow);

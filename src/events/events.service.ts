@@ -19,7 +19,7 @@ import { EventStatus, hasTakenPlace, type Event } from './event.entity.js';
 import { decodeEventCursor, encodeEventCursor, filtersFingerprint } from './event-cursor.js';
 import { EventReadCache } from './event-read-cache.js';
 import { mapEvent } from './event.mapper.js';
-import { EventsRepository, type CategorySettings, type EventFields, type EventSearch, type NewCategory } from './events.repository.js';
+import { EventsRepository, type CategorySettings, type EventFields, type EventSearch, type EventWithTicket, type NewCategory } from './events.repository.js';
 
 export interface EventPage {
   events: Event[];
@@ -66,6 +66,13 @@ export class EventsService {
     const event = await this.events.findOne(id);
     if (!event) throw new EventNotFoundError(id);
     return event;
+  }
+
+  /** findOne, and the event's ticket of that code (null when it has none), read together. */
+  async findOneWithTicket(id: number, code: string): Promise<EventWithTicket> {
+    const found = await this.events.findOneWithTicket(id, code);
+    if (!found) throw new EventNotFoundError(id);
+    return found;
   }
 
   /** The same for the public page of the event: from a read replica when there are any, so possibly behind. */

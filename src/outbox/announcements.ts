@@ -78,7 +78,7 @@ export function messagesStatement(dataSource: DataSource, announcements: Announc
  * its categories: the booking's message is then written only if so, and a sale nobody listens to
  * sends no statement for it at all (BENCHMARKS.md, change 23). On MySQL the read holds the event's
  * row in share mode until the sale commits, and a webhook is made active only after it has locked
- * its organiser's events (WebhooksRepository.waitForSalesInFlight): a sale that read nobody
+ * its organiser's events (WebhooksRepository.waitForUnheardWrites): a sale that read nobody
  * commits before the webhook is active, and every later sale reads the webhook.
  */
 export function listeningStatement(dataSource: DataSource, eventId: number, locksRows: boolean): Statement {

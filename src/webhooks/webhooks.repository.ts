@@ -58,11 +58,12 @@ export class WebhooksRepository {
   /**
    * Locks the organiser's events, on MySQL, in the transaction that makes one of its webhooks
    * active. A sale that has read that nobody listens holds its event's row in share mode until it
-   * commits (listeningStatement), so this waits for every such sale to end, and every sale after
-   * it reads the webhook: the webhook receives each booking committed after it is active. SQLite
-   * runs one write transaction at a time, and needs nothing.
+   * commits (listeningStatement), and so does a check-in admitted unannounced (unannouncedCheckIn):
+   * this waits for every such write to end, and every one after it reads the webhook. The webhook
+   * receives each booking and check-in committed after it is active. SQLite runs one write
+   * transaction at a time, and needs nothing.
    */
-  async waitForSalesInFlight(manager: EntityManager, organizerId: number): Promise<void> {
+  async waitForUnheardWrites(manager: EntityManager, organizerId: number): Promise<void> {
     if (!supportsRowLocks(manager)) return;
     const name = (identifier: string) => manager.connection.driver.escape(identifier);
     await this.sql(manager, `SELECT ${name('id')} FROM ${name('events')} WHERE ${name('organizer_id')} = :organizerId FOR UPDATE`, { organizerId });

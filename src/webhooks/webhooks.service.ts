@@ -33,7 +33,7 @@ export class WebhooksService {
   async create(organizerId: number, dto: CreateWebhookDto): Promise<WebhookEndpoint> {
     const url = await checkWebhookUrl(dto.url, this.allowPrivateNetworks);
     return this.transactions.run(async (manager) => {
-      await this.repository.waitForSalesInFlight(manager, organizerId);
+      await this.repository.waitForUnheardWrites(manager, organizerId);
       return this.repository.insertEndpoint(manager, {
         organizerId,
         url: url.href,
@@ -67,7 +67,7 @@ export class WebhooksService {
     const updated = await this.transactions.run(async (manager) => {
       const endpoint = await this.repository.findEndpoint(manager, id, organizerId);
       if (!endpoint) throw new WebhookNotFoundError(id);
-      if (dto.status === WebhookStatus.Active && endpoint.status === WebhookStatus.Disabled) await this.repository.waitForSalesInFlight(manager, organizerId);
+      if (dto.status === WebhookStatus.Active && endpoint.status === WebhookStatus.Disabled) await this.repository.waitForUnheardWrites(manager, organizerId);
       const changes: Partial<WebhookEndpoint> = {
         ...(url !== undefined && { url }),
         ...(dto.events !== undefined && { eventTypes: dto.events }),

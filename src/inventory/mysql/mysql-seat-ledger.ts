@@ -2,15 +2,18 @@ import type { DataSource } from 'typeorm';
 import type { DomainError } from '../../common/domain-error.js';
 import type { TransactionRunner } from '../../database/transaction-runner.js';
 import { generateReference } from '../../common/reference.js';
+import { executed, type PreparingConnection } from '../../database/built-query.js';
 import { CodeUseChanges } from '../code-uses.js';
 import { announceSoldOut, completed, freeOverdueSeatsIfShort, lockForSale, newBooking, pricedLines, sellOnLockedRows, soldOutBy, ticketsFor } from '../ledger-operations.js';
-import { bookingMessagesStatement, type BookingAnnouncement } from '../../outbox/announcements.js';
+import { bookingMessagesStatement, type Announcement, type BookingAnnouncement } from '../../outbox/announcements.js';
 import { bookingIdsByReference, insertBookings, insertLines, insertTickets } from '../ledger-statements.js';
 import type { LedgerTransaction } from '../ledger-transaction.js';
 import { LineState } from '../order-line.entity.js';
 import { changeSeats } from '../seat-counters.js';
 import type { OrderNews, Sale, SeatOrder } from '../seat-ledger.js';
 import type { TicketCategory } from '../ticket-category.entity.js';
+import type { Ticket } from '../ticket.entity.js';
+import { unannouncedCheckIn } from '../ticket-operations.js';
 import { allocateInArrivalOrder } from '../seat-rules.js';
 import { TransactionalLedger } from '../transactional-ledger.js';
 import type { WaitlistTerms } from '../waitlist-offers.js';
@@ -109,6 +112,19 @@ export class MysqlSeatLedger extends TransactionalLedger {
       if (!claimed[i]) return undefined;
       return refusals[nextRefusal++] ?? sold[nextSale++];
     });
+  }
+
+  /**
+   * At the door nobody listens, mostly: then one prepared UPDATE admits the ticket on its own, with
+   * no transaction around it and no announcement rendered (BENCHMARKS.md, change 24). Where somebody
+   * listens it changes nothing, and the check-in runs again, in a transaction with its announcement.
+   */
+  override async checkIn(ticket: Ticket, at: Date, news: (admitted: Ticket) => Announcement): Promise<boolean> {
+    const [sql, values] = unannouncedCheckIn(this.dataSource, ticket, at);
+    const result = await this.transactions.retryingDeadlocks(() =>
+      this.transactions.onMysqlConnection((_runner, connection) => executed(connection as PreparingConnection, sql, values)),
+    );
+    return (result as { affectedRows: number }).affectedRows === 1 || super.checkIn(ticket, at, news);
   }
 
   /** A transaction on a pooled connection, its statements pipelined; deadlocks retried, lock waits bounded. */
