@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Statement } from '../database/built-query.js';
+import { supportsRowLocks } from '../database/row-locks.js';
 import { generateReference } from '../common/reference.js';
 import type { MessageType } from './message-types.js';
 import { OutboxMessage } from './outbox-message.entity.js';
@@ -37,18 +38,36 @@ export const LISTENING_WEBHOOK_STATUS = 'active';
  * read and update it (a backlog of 150,000 took a quarter of a read scenario's throughput while it
  * drained), and then, written as fanned out already, still cost a booking's transaction more than
  * its own rows, under the category's lock (BENCHMARKS.md, change 22). A webhook made later receives
- * what is written after it, as it would had the worker been quicker. `eventId` is an SQL
- * expression; the statement's value for its `?` is LISTENING_WEBHOOK_STATUS.
+ * what is written after it, as it would had the worker been quicker. On MySQL the event's row is
+ * read in share mode and stays so until the writer commits, as a sale's listeningStatement holds
+ * it: making a webhook active waits for every such writer (WebhooksRepository.waitForUnheardWrites),
+ * so none that read nobody commits after the webhook is active. Without the lock the read is a
+ * plain consistent one on the app's READ COMMITTED connections. `eventId` is an SQL expression
+ * after the statement's `?` for LISTENING_WEBHOOK_STATUS.
  */
 function listened(dataSource: DataSource, eventId: string): string {
+  return `(${listenerRead(dataSource, eventId, supportsRowLocks(dataSource))}) = 1`;
+}
+
+/**
+ * 1 if the organiser of the event `eventId` (an SQL expression) has an active webhook, else 0.
+ * With `locksRows`, the event's row and the endpoints read are in share mode: a locking read sees
+ * what is committed when it gets its lock, where a plain one in a statement that has read another
+ * table already would see the endpoints as they were before it waited.
+ */
+function listenerRead(dataSource: DataSource, eventId: string, locksRows: boolean): string {
   const name = (identifier: string) => dataSource.driver.escape(identifier);
-  return `EXISTS (SELECT 1 FROM ${name('events')} listened WHERE listened.${name('id')} = ${eventId} AND ${hasActiveWebhook(dataSource)})`;
+  return `SELECT ${hasActiveWebhook(dataSource, locksRows)} AS listening FROM ${name('events')} listened WHERE listened.${name('id')} = ${eventId}${shareLock(locksRows)}`;
 }
 
 /** Whether the organiser of the event row named `listened` has an active webhook; its `?` is LISTENING_WEBHOOK_STATUS. */
-function hasActiveWebhook(dataSource: DataSource): string {
+function hasActiveWebhook(dataSource: DataSource, locksRows: boolean): string {
   const name = (identifier: string) => dataSource.driver.escape(identifier);
-  return `EXISTS (SELECT 1 FROM ${name('webhook_endpoints')} endpoint WHERE endpoint.${name('organizer_id')} = listened.${name('organizer_id')} AND endpoint.${name('status')} = ?)`;
+  return `EXISTS (SELECT 1 FROM ${name('webhook_endpoints')} endpoint WHERE endpoint.${name('organizer_id')} = listened.${name('organizer_id')} AND endpoint.${name('status')} = ?${shareLock(locksRows)})`;
+}
+
+function shareLock(locksRows: boolean): string {
+  return locksRows ? ' LOCK IN SHARE MODE' : '';
 }
 
 function storedDate(dataSource: DataSource, date: Date): unknown {
@@ -82,9 +101,7 @@ export function messagesStatement(dataSource: DataSource, announcements: Announc
  * commits before the webhook is active, and every later sale reads the webhook.
  */
 export function listeningStatement(dataSource: DataSource, eventId: number, locksRows: boolean): Statement {
-  const name = (identifier: string) => dataSource.driver.escape(identifier);
-  const sql = `SELECT ${hasActiveWebhook(dataSource)} AS listening FROM ${name('events')} listened WHERE listened.${name('id')} = ?${locksRows ? ' LOCK IN SHARE MODE' : ''}`;
-  return [sql, [LISTENING_WEBHOOK_STATUS, eventId]];
+  return [listenerRead(dataSource, '?', locksRows), [LISTENING_WEBHOOK_STATUS, eventId]];
 }
 
 /** The answer of listeningStatement: 1 or 0 from either database. */
@@ -126,7 +143,7 @@ export function announcedIfChanged(dataSource: DataSource, announcement: Announc
   const sql =
     `INSERT INTO ${name('outbox_messages')} (${name('message_key')}, ${name('message_type')}, ${name('event_id')}, ${name('message_data')}, ${name('created_at')}, ${name('dispatched_at')}) ` +
     `SELECT ?, ?, ?, ?, ?, NULL FROM (SELECT 1 AS one) once WHERE ${rowsChanged} = 1 AND ${listened(dataSource, '?')}`;
-  return [sql, [newMessageKey(), announcement.type, announcement.eventId, JSON.stringify(announcement.data), storedDate(dataSource, now), announcement.eventId, LISTENING_WEBHOOK_STATUS]];
+  return [sql, [newMessageKey(), announcement.type, announcement.eventId, JSON.stringify(announcement.data), storedDate(dataSource, now), LISTENING_WEBHOOK_STATUS, announcement.eventId]];
 }
 
 /**

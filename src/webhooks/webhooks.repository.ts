@@ -57,11 +57,11 @@ export class WebhooksRepository {
 
   /**
    * Locks the organiser's events, on MySQL, in the transaction that makes one of its webhooks
-   * active. A sale that has read that nobody listens holds its event's row in share mode until it
-   * commits (listeningStatement), and so does a check-in admitted unannounced (unannouncedCheckIn):
+   * active. Every write that has read whether anybody listens holds its event's row in share mode
+   * until it commits (listeningStatement, unannouncedCheckIn, and each message INSERT's own test):
    * this waits for every such write to end, and every one after it reads the webhook. The webhook
-   * receives each booking and check-in committed after it is active. SQLite runs one write
-   * transaction at a time, and needs nothing.
+   * receives every change committed after it is active. SQLite runs one write transaction at a
+   * time, and needs nothing.
    */
   async waitForUnheardWrites(manager: EntityManager, organizerId: number): Promise<void> {
     if (!supportsRowLocks(manager)) return;
