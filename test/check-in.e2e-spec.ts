@@ -1,6 +1,6 @@
 import { OutboxMessage } from '../src/outbox/outbox-message.entity.js';
 import { ApiKeyStore } from '../src/organizers/api-key-store.js';
-import { createEvent, eventBody, organizerAuth } from './support/fixtures.js';
+import { createEvent, organizerAuth } from './support/fixtures.js';
 import { listenAsOrganiser } from './support/api-client.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -19,9 +19,7 @@ afterAll(async () => {
 const OTHER_ORGANIZER_KEY = `Bearer tk_${'x'.repeat(43)}`;
 
 async function eventWithTickets(quantity = 2, ownerAuth = organizerAuth) {
-  const created = await testApp.http().post('/events').set('Authorization', ownerAuth).send(eventBody());
-  expect(created.status).toBe(201);
-  const event = created.body as { id: number };
+  const event = await createEvent(testApp, {}, ownerAuth);
   const booking = await testApp.http().post(`/events/${event.id}/book`).send({ ticket_category: 'VIP', quantity, attendee_names: ['Ada'] });
   return { event, booking: booking.body as { reference: string; tickets: { code: string }[] } };
 }

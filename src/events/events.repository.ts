@@ -50,16 +50,17 @@ const RARITIES_KEPT = 10_000;
 /** A long venue filter is found by the rarest of at most this many of its pieces, spread over it. */
 const VENUE_GRAMS_COUNTED = 6;
 
-/**
- * The queries of events and their categories. Reads run on the primary's pool, except the public
- * ones (`findPublic`, `findUpcoming`, `search`), which run on a read replica when there are any; writes run
- * inside the caller's transaction.
- */
+/** An event, and its ticket of the code a scan sent if it has one. */
 export interface EventWithTicket {
   event: Event;
   ticket: Ticket | null;
 }
 
+/**
+ * The queries of events and their categories. Reads run on the primary's pool, except the public
+ * ones (`findPublic`, `findUpcoming`, `search`), which run on a read replica when there are any; writes run
+ * inside the caller's transaction.
+ */
 @Injectable()
 export class EventsRepository {
   /**

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Statement } from '../database/built-query.js';
-import { announcedIfChanged, listeningStatement, type Announcement } from '../outbox/announcements.js';
+import { announcedIfChanged, nobodyListens, type Announcement } from '../outbox/announcements.js';
 import { checkInTicket, STATUS } from './ledger-statements.js';
 import type { LedgerTransaction } from './ledger-transaction.js';
 import type { Ticket } from './ticket.entity.js';
@@ -26,13 +26,13 @@ export function admitTicket(tx: LedgerTransaction, ticket: Ticket, at: Date, new
 /**
  * The check-in's UPDATE, made to change nothing while somebody listens to the event: a ticket it
  * admits owed no announcement, so it needs no transaction around it. Its subquery reads the event's
- * row in share mode (MySQL; listeningStatement), so a webhook being made active for the organiser
+ * row in share mode on MySQL (nobodyListens), so a webhook being made active for the organiser
  * (WebhooksRepository.waitForUnheardWrites) waits for it to commit, or is read by it.
  */
 export function unannouncedCheckIn(dataSource: DataSource, ticket: Ticket, at: Date): Statement {
   const [admit, admitValues] = checkInTicket.statement(dataSource, admission(ticket, at));
-  const [listening, listeningValues] = listeningStatement(dataSource, ticket.eventId, true);
-  return [`${admit} AND (${listening}) = 0`, [...admitValues, ...listeningValues]];
+  const [unheard, unheardValues] = nobodyListens(dataSource, ticket.eventId);
+  return [`${admit} AND ${unheard}`, [...admitValues, ...unheardValues]];
 }
 
 function admission(ticket: Ticket, at: Date): Record<string, unknown> {

@@ -50,6 +50,14 @@ function listened(dataSource: DataSource, eventId: string): string {
 }
 
 /**
+ * The condition, for a statement's WHERE, that nobody listens to the event: a change it lets
+ * through is owed no announcement. It reads who listens as every message INSERT does (listened).
+ */
+export function nobodyListens(dataSource: DataSource, eventId: number): Statement {
+  return [`(${listenerRead(dataSource, '?', supportsRowLocks(dataSource))}) = 0`, [LISTENING_WEBHOOK_STATUS, eventId]];
+}
+
+/**
  * 1 if the organiser of the event `eventId` (an SQL expression) has an active webhook, else 0.
  * With `locksRows`, the event's row and the endpoints read are in share mode: a locking read sees
  * what is committed when it gets its lock, where a plain one in a statement that has read another

@@ -37,8 +37,9 @@ export function eventBody(overrides: Record<string, unknown> = {}): Record<strin
 export async function createEvent(
   testApp: TestApp,
   overrides: Record<string, unknown> = {},
+  ownerAuth = organizerAuth,
 ): Promise<{ id: number; [key: string]: unknown }> {
-  const response = await testApp.http().post('/events').set('Authorization', organizerAuth).send(eventBody(overrides));
+  const response = await testApp.http().post('/events').set('Authorization', ownerAuth).send(eventBody(overrides));
   if (response.status !== 201) throw new Error(`Could not create event: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { id: number };
 }
